@@ -1,0 +1,104 @@
+package dev.outflow.sink;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.sink.SinkConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.outflow.sink.config.ParquetSinkConfig;
+import dev.outflow.sink.task.ParquetSinkTask;
+
+/**
+ * Kafka Connect sink connector writing Snappy Parquet files, exactly once, partitioned Hive-style. Every task
+ * gets the same configuration; Kafka's consumer group spreads the topic-partitions over them.
+ */
+public class ParquetSinkConnector extends SinkConnector {
+    private static final Logger log = LoggerFactory.getLogger(ParquetSinkConnector.class);
+
+    private Map<String, String> props;
+
+    @Override
+    public String version() {
+        return Version.get();
+    }
+
+    @Override
+    public ConfigDef config() {
+        return ParquetSinkConfig.CONFIG_DEF;
+    }
+
+    @Override
+    public Class<? extends Task> taskClass() {
+        return ParquetSinkTask.class;
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        this.props = Map.copyOf(props);
+        ParquetSinkConfig config = new ParquetSinkConfig(props);
+        String error = checkWritable(config.localDir());
+        if (error != null) {
+            throw new ConfigException(ParquetSinkConfig.LOCAL_DIR, config.localDir(), error);
+        }
+        log.info("Sink connector started, writing under {}", config.localDir());
+    }
+
+    @Override
+    public List<Map<String, String>> taskConfigs(int maxTasks) {
+        List<Map<String, String>> configs = new ArrayList<>();
+        for (int i = 0; i < maxTasks; i++) {
+            configs.add(new HashMap<>(props));
+        }
+        return configs;
+    }
+
+    @Override
+    public void stop() {
+        log.info("Sink connector stopped");
+    }
+
+    /** Beyond each key's own checks: local.dir must be given for local storage and be writable. */
+    @Override
+    public Config validate(Map<String, String> connectorConfigs) {
+        Config result = super.validate(connectorConfigs);
+        ConfigValue localDir = result.configValues().stream()
+                .filter(v -> v.name().equals(ParquetSinkConfig.LOCAL_DIR)).findFirst().orElseThrow();
+        ConfigValue storageType = result.configValues().stream()
+                .filter(v -> v.name().equals(ParquetSinkConfig.STORAGE_TYPE)).findFirst().orElseThrow();
+        if (ParquetSinkConfig.STORAGE_LOCAL.equals(storageType.value()) && localDir.errorMessages().isEmpty()) {
+            String error = checkWritable((String) localDir.value());
+            if (error != null) {
+                localDir.addErrorMessage(error);
+            }
+        }
+        return result;
+    }
+
+    static String checkWritable(String dir) {
+        if (dir == null || dir.isBlank()) {
+            return "local.dir is required when storage.type=local: name a directory the worker can write";
+        }
+        Path path = Path.of(dir);
+        try {
+            Files.createDirectories(path);
+            Path probe = Files.createTempFile(path, ".outflow-probe", ".tmp");
+            Files.delete(probe);
+            return null;
+        } catch (IOException | SecurityException e) {
+            return "Cannot write to " + path.toAbsolutePath() + " (" + e + "); create it and give the Connect "
+                    + "worker's user write access, or choose another local.dir";
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package dev.outflow.source.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+/**
+ * Every configuration key of the PostgreSQL source connector. Names follow Confluent's JDBC source where the
+ * meaning is the same, so users migrating from it recognise them.
+ */
+public final class PostgresSourceConfig extends AbstractConfig {
+
+    public static final String GROUP_CONNECTION = "Connection";
+    public static final String GROUP_TABLES = "Tables";
+    public static final String GROUP_MODE = "Mode";
+    public static final String GROUP_POLLING = "Polling";
+
+    public static final String CONNECTION_URL = "connection.url";
+    public static final String CONNECTION_USER = "connection.user";
+    public static final String CONNECTION_PASSWORD = "connection.password";
+    public static final String CONNECTION_ATTEMPTS = "connection.attempts";
+    public static final String CONNECTION_BACKOFF_MS = "connection.backoff.ms";
+
+    public static final String TABLE_INCLUDE_LIST = "table.include.list";
+    public static final String TABLE_EXCLUDE_LIST = "table.exclude.list";
+    public static final String TOPIC_PREFIX = "topic.prefix";
+
+    public static final String MODE = "mode";
+    public static final String MODE_INCREMENTING = "incrementing";
+    public static final String INCREMENTING_COLUMN_NAME = "incrementing.column.name";
+
+    public static final String POLL_INTERVAL_MS = "poll.interval.ms";
+    public static final String BATCH_MAX_ROWS = "batch.max.rows";
+
+    /** Written by the connector into each task's configuration: the tables that task reads. */
+    public static final String TASK_TABLES = "outflow.task.tables";
+
+    private static final String JDBC_PREFIX = "jdbc:postgresql:";
+
+    public static final ConfigDef CONFIG_DEF = configDef();
+
+    public PostgresSourceConfig(Map<String, String> props) {
+        super(CONFIG_DEF, props);
+    }
+
+    private static ConfigDef configDef() {
+        ConfigDef def = new ConfigDef();
+        int order = 0;
+        def.define(CONNECTION_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new JdbcUrlValidator(), Importance.HIGH,
+                "JDBC URL of the PostgreSQL database, e.g. jdbc:postgresql://db.example.com:5432/shop. "
+                        + "Extra pgjdbc parameters (sslmode, ...) may be appended.",
+                GROUP_CONNECTION, ++order, Width.LONG, "JDBC URL");
+        def.define(CONNECTION_USER, Type.STRING, null, Importance.HIGH,
+                "Database user. Needs SELECT on the tables and USAGE on their schemas.",
+                GROUP_CONNECTION, ++order, Width.MEDIUM, "User");
+        def.define(CONNECTION_PASSWORD, Type.PASSWORD, null, Importance.HIGH,
+                "Password of the database user. Use a config provider (e.g. ${file:...}) to keep it out of the "
+                        + "connector config.",
+                GROUP_CONNECTION, ++order, Width.MEDIUM, "Password");
+        def.define(CONNECTION_ATTEMPTS, Type.INT, 3, ConfigDef.Range.atLeast(1), Importance.LOW,
+                "How many times to try opening a database connection before giving up on this attempt. "
+                        + "A task that cannot connect while polling keeps retrying (it never fails for an outage).",
+                GROUP_CONNECTION, ++order, Width.SHORT, "Connection attempts");
+        def.define(CONNECTION_BACKOFF_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
+                "Milliseconds to wait between connection attempts.",
+                GROUP_CONNECTION, ++order, Width.SHORT, "Connection backoff (ms)");
+
+        order = 0;
+        def.define(TABLE_INCLUDE_LIST, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, new RegexListValidator(),
+                Importance.HIGH,
+                "Comma-separated regular expressions matched against the whole qualified name schema.table "
+                        + "(e.g. public.orders, or sales\\..* for every table of schema sales). Only ordinary and "
+                        + "partitioned tables are read.",
+                GROUP_TABLES, ++order, Width.LONG, "Tables to include");
+        def.define(TABLE_EXCLUDE_LIST, Type.LIST, "", new RegexListValidator(), Importance.MEDIUM,
+                "Comma-separated regular expressions on schema.table; a table matching one is not read even if "
+                        + "it matches table.include.list.",
+                GROUP_TABLES, ++order, Width.LONG, "Tables to exclude");
+        def.define(TOPIC_PREFIX, Type.STRING, "", Importance.HIGH,
+                "Prefix of the topic names: rows of schema.table go to topic <topic.prefix><schema>.<table>.",
+                GROUP_TABLES, ++order, Width.MEDIUM, "Topic prefix");
+
+        order = 0;
+        def.define(MODE, Type.STRING, MODE_INCREMENTING, ConfigDef.ValidString.in(MODE_INCREMENTING),
+                Importance.HIGH,
+                "How new rows are found. incrementing: rows whose incrementing.column.name is greater than the "
+                        + "last one read (an append-only table with an identity or serial key).",
+                GROUP_MODE, ++order, Width.SHORT, "Mode", new ModeRecommender());
+        def.define(INCREMENTING_COLUMN_NAME, Type.STRING, "id", new NonBlankValidator(), Importance.HIGH,
+                "Column (int2, int4 or int8) whose strictly increasing values identify new rows. Rows where it "
+                        + "is NULL are never read.",
+                GROUP_MODE, ++order, Width.MEDIUM, "Incrementing column");
+
+        order = 0;
+        def.define(POLL_INTERVAL_MS, Type.INT, 5_000, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                "Milliseconds between two polls of a table that had no more rows to read.",
+                GROUP_POLLING, ++order, Width.SHORT, "Poll interval (ms)");
+        def.define(BATCH_MAX_ROWS, Type.INT, 1_000, ConfigDef.Range.between(1, 1_000_000), Importance.MEDIUM,
+                "Maximum rows read from one table in one query (one page); also the JDBC fetch size, so it "
+                        + "bounds the rows held in memory at once.",
+                GROUP_POLLING, ++order, Width.SHORT, "Rows per query");
+
+        def.defineInternal(TASK_TABLES, Type.STRING, "", Importance.LOW);
+        return def;
+    }
+
+    public String connectionUrl() {
+        return getString(CONNECTION_URL);
+    }
+
+    public String user() {
+        return getString(CONNECTION_USER);
+    }
+
+    /** The password, or null. Never log it. */
+    public String password() {
+        Password password = getPassword(CONNECTION_PASSWORD);
+        return password == null ? null : password.value();
+    }
+
+    public int connectionAttempts() {
+        return getInt(CONNECTION_ATTEMPTS);
+    }
+
+    public long connectionBackoffMs() {
+        return getLong(CONNECTION_BACKOFF_MS);
+    }
+
+    public List<Pattern> includePatterns() {
+        return patterns(getList(TABLE_INCLUDE_LIST));
+    }
+
+    public List<Pattern> excludePatterns() {
+        return patterns(getList(TABLE_EXCLUDE_LIST));
+    }
+
+    public String topicPrefix() {
+        return getString(TOPIC_PREFIX);
+    }
+
+    public String incrementingColumn() {
+        return getString(INCREMENTING_COLUMN_NAME).trim();
+    }
+
+    public int pollIntervalMs() {
+        return getInt(POLL_INTERVAL_MS);
+    }
+
+    public int batchMaxRows() {
+        return getInt(BATCH_MAX_ROWS);
+    }
+
+    public String taskTables() {
+        return getString(TASK_TABLES);
+    }
+
+    private static List<Pattern> patterns(List<String> regexes) {
+        return regexes.stream().map(String::trim).filter(s -> !s.isEmpty()).map(Pattern::compile).toList();
+    }
+
+    /** Catches a URL for another database (or a typo) before the driver gives a vaguer error. */
+    static final class JdbcUrlValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value == null || !((String) value).startsWith(JDBC_PREFIX)) {
+                throw new ConfigException(name, value,
+                        "must be a PostgreSQL JDBC URL starting with " + JDBC_PREFIX
+                                + " such as jdbc:postgresql://localhost:5432/mydb");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return JDBC_PREFIX + "//host:port/database";
+        }
+    }
+
+    /** Each entry must compile as a Java regular expression; the message shows where it does not. */
+    static final class RegexListValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value == null) {
+                return;
+            }
+            @SuppressWarnings("unchecked")
+            List<String> regexes = (List<String>) value;
+            for (String regex : regexes) {
+                try {
+                    Pattern.compile(regex.trim());
+                } catch (PatternSyntaxException e) {
+                    throw new ConfigException(name, regex,
+                            "is not a valid regular expression (" + e.getDescription() + " near index "
+                                    + e.getIndex() + "); escape a literal dot as \\.");
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "comma-separated regular expressions on schema.table";
+        }
+    }
+
+    static final class NonBlankValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value == null || ((String) value).isBlank()) {
+                throw new ConfigException(name, value, "must name a column");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "a column name";
+        }
+    }
+
+    static final class ModeRecommender implements ConfigDef.Recommender {
+        @Override
+        public List<Object> validValues(String name, Map<String, Object> parsedConfig) {
+            return List.of(MODE_INCREMENTING);
+        }
+
+        @Override
+        public boolean visible(String name, Map<String, Object> parsedConfig) {
+            return true;
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.outflow.source.task;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.outflow.source.Version;
+import dev.outflow.source.catalog.TableId;
+import dev.outflow.source.config.PostgresSourceConfig;
+import dev.outflow.source.connection.ConnectionFactory;
+import dev.outflow.source.connection.SqlErrors;
+
+/**
+ * Polls the tables assigned to this task, one page of one table per {@code poll()}, round robin over the tables
+ * that are due. A database outage never fails the task: the connection is dropped, the poll reports a
+ * {@link RetriableException} (Connect logs it and polls again), and the next poll reconnects with backoff and
+ * resumes from the last emitted row.
+ */
+public class PostgresSourceTask extends SourceTask {
+    private static final Logger log = LoggerFactory.getLogger(PostgresSourceTask.class);
+
+    private PostgresSourceConfig config;
+    private ConnectionFactory connections;
+    private final List<TableReader> readers = new ArrayList<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    // Written by the polling thread, closed by stop() from another thread.
+    private volatile Connection conn;
+    private int nextReader;
+
+    @Override
+    public String version() {
+        return Version.get();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        config = new PostgresSourceConfig(props);
+        connections = new ConnectionFactory(config);
+        List<TableId> tables = TableId.decodeAll(config.taskTables());
+        List<Map<String, String>> partitions = tables.stream().map(SourceOffsets::partition).toList();
+        Map<Map<String, String>, Map<String, Object>> offsets = context.offsetStorageReader().offsets(partitions);
+        for (TableId table : tables) {
+            Long last = SourceOffsets.readIncrementing(table, offsets.get(SourceOffsets.partition(table)));
+            readers.add(new TableReader(table, config.topicPrefix(), config.incrementingColumn(), last));
+        }
+        log.info("Source task started for {} table(s): {}", tables.size(), tables);
+    }
+
+    @Override
+    public List<SourceRecord> poll() throws InterruptedException {
+        if (readers.isEmpty()) {
+            stopped.await(config.pollIntervalMs(), TimeUnit.MILLISECONDS);
+            return null;
+        }
+        TableReader reader = nextDueReader();
+        if (reader == null) {
+            long wait = readers.stream().mapToLong(TableReader::nextPollAtMs).min().orElse(0)
+                    - System.currentTimeMillis();
+            stopped.await(Math.max(1, wait), TimeUnit.MILLISECONDS);
+            return null;
+        }
+        try {
+            List<SourceRecord> records = reader.poll(connection(), config.batchMaxRows(), config.pollIntervalMs(),
+                    System.currentTimeMillis());
+            return records.isEmpty() ? null : records;
+        } catch (SQLException e) {
+            closeConnection();
+            if (SqlErrors.isDefinitionChanged(e)) {
+                reader.invalidateDefinition();
+                throw new RetriableException("The definition of " + reader.table() + " changed while reading it; "
+                        + "reading its catalog again", e);
+            }
+            if (SqlErrors.isTransient(e)) {
+                throw new RetriableException("Lost the database while reading " + reader.table()
+                        + " (SQLSTATE " + e.getSQLState() + "); reconnecting", e);
+            }
+            throw new ConnectException("Reading " + reader.table() + " failed (SQLSTATE " + e.getSQLState() + "): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The next table whose poll time has come, in round-robin order so no table starves another. */
+    private TableReader nextDueReader() {
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < readers.size(); i++) {
+            TableReader candidate = readers.get((nextReader + i) % readers.size());
+            if (candidate.nextPollAtMs() <= now) {
+                nextReader = (nextReader + i + 1) % readers.size();
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private Connection connection() throws InterruptedException {
+        if (stopped.getCount() == 0) {
+            throw new RetriableException("Task is stopping");
+        }
+        if (conn == null) {
+            try {
+                conn = connections.open();
+            } catch (SQLException e) {
+                throw new RetriableException("Cannot reach the database at " + connections.redactedUrl() + " ("
+                        + e.getMessage() + "); will retry", e);
+            }
+        }
+        return conn;
+    }
+
+    private synchronized void closeConnection() {
+        Connection current = conn;
+        conn = null;
+        if (current != null) {
+            try {
+                current.close();
+            } catch (SQLException e) {
+                log.debug("Ignoring error while closing a broken connection", e);
+            }
+        }
+    }
+
+    @Override
+    public void stop() {
+        stopped.countDown();
+        // Connect calls stop() from another thread while poll() may be running; closing the connection also
+        // cancels a query in flight so the task stops promptly.
+        closeConnection();
+        log.info("Source task stopped");
+    }
+}
