@@ -1,24 +1,63 @@
 package dev.outflow.sink.format;
 
 import java.io.IOException;
-import java.util.Map;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.OptionalLong;
 
-import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.format.FileMetaData;
+import org.apache.parquet.format.KeyValue;
+import org.apache.parquet.format.Util;
 import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.SeekableInputStream;
 
-/** Reads back what {@link ParquetRecordWriter} put in a file's footer. */
+/**
+ * Reads back what {@link ParquetRecordWriter} put in a file's footer. Parses the footer with parquet-format's own
+ * reader rather than {@code ParquetFileReader}, whose option builder needs Hadoop's mapreduce classes, which we do
+ * not ship.
+ */
 public final class ParquetFooters {
+
+    private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
+    private static final int TAIL = 8; // 4-byte little-endian footer length, then the magic
 
     private ParquetFooters() {
     }
 
     /** The last Kafka offset the file holds, or empty when the footer does not say (a file not written by us). */
     public static OptionalLong endOffset(InputFile file) throws IOException {
-        try (ParquetFileReader reader = ParquetFileReader.open(file)) {
-            Map<String, String> meta = reader.getFooter().getFileMetaData().getKeyValueMetaData();
-            String end = meta.get(ParquetRecordWriter.META_END_OFFSET);
-            return end == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(end));
+        FileMetaData meta = readFooter(file);
+        if (meta.getKey_value_metadata() != null) {
+            for (KeyValue kv : meta.getKey_value_metadata()) {
+                if (ParquetRecordWriter.META_END_OFFSET.equals(kv.getKey()) && kv.getValue() != null) {
+                    return OptionalLong.of(Long.parseLong(kv.getValue()));
+                }
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    static FileMetaData readFooter(InputFile file) throws IOException {
+        long length = file.getLength();
+        if (length < MAGIC.length + TAIL) {
+            throw new IOException("not a Parquet file (only " + length + " bytes)");
+        }
+        try (SeekableInputStream in = file.newStream()) {
+            in.seek(length - TAIL);
+            byte[] tail = new byte[TAIL];
+            in.readFully(tail);
+            for (int i = 0; i < MAGIC.length; i++) {
+                if (tail[4 + i] != MAGIC[i]) {
+                    throw new IOException("not a Parquet file (no PAR1 footer magic)");
+                }
+            }
+            int footerLength = ByteBuffer.wrap(tail, 0, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            if (footerLength <= 0 || footerLength > length - TAIL - MAGIC.length) {
+                throw new IOException("corrupt Parquet footer length " + footerLength);
+            }
+            in.seek(length - TAIL - footerLength);
+            return Util.readFileMetaData(in);
         }
     }
 }

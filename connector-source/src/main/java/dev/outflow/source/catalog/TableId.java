@@ -65,7 +65,8 @@ public record TableId(String schema, String table) implements Comparable<TableId
     }
 
     private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+        // URLEncoder leaves '.' alone, but it is our separator.
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace(".", "%2E");
     }
 
     private static String dec(String s) {
