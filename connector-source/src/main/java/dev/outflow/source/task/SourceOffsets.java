@@ -1,5 +1,6 @@
 package dev.outflow.source.task;
 
+import java.util.HashMap;
 import java.util.Map;
 
 import org.apache.kafka.connect.errors.ConnectException;
@@ -24,12 +25,22 @@ public final class SourceOffsets {
     private SourceOffsets() {
     }
 
+    // Connect stores offsets under the serialized bytes of the partition map, so its key order must be the same
+    // in every JVM and the same as Connect's own JSON parsing gives (the REST offsets API re-serializes parsed
+    // maps). Map.of iterates in a per-JVM random order: a worker restart could miss the stored offset and read
+    // the table again. HashMap's order depends only on the keys' hash codes, so it is stable.
+
     public static Map<String, String> partition(TableId table) {
-        return Map.of(SCHEMA, table.schema(), TABLE, table.table());
+        Map<String, String> partition = new HashMap<>(4);
+        partition.put(SCHEMA, table.schema());
+        partition.put(TABLE, table.table());
+        return partition;
     }
 
     public static Map<String, Long> incrementing(long lastValue) {
-        return Map.of(INCREMENTING, lastValue);
+        Map<String, Long> offset = new HashMap<>(2);
+        offset.put(INCREMENTING, lastValue);
+        return offset;
     }
 
     /** The last incrementing value in a stored offset, or null when nothing was read yet. */
