@@ -148,9 +148,11 @@ public class PostgresSourceConnector extends SourceConnector {
         } catch (SQLException e) {
             String key = SqlErrors.isAuthentication(e) ? PostgresSourceConfig.CONNECTION_PASSWORD
                     : PostgresSourceConfig.CONNECTION_URL;
-            values.get(key).addErrorMessage("Cannot connect to " + connections.redactedUrl() + ": " + e.getMessage()
-                    + (SqlErrors.isAuthentication(e) ? " Check connection.user and connection.password."
-                            : " Check that the server is running and reachable from the Connect worker."));
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
+            values.get(key).addErrorMessage("Cannot connect to " + connections.redactedUrl() + ": " + reason
+                    + (reason.endsWith(".") ? " " : ". ")
+                    + (SqlErrors.isAuthentication(e) ? "Check connection.user and connection.password."
+                            : "Check that the server is running and reachable from the Connect worker."));
         }
         return result;
     }

@@ -65,7 +65,15 @@ class PostgresToParquetIT {
                     note        text,
                     is_paid     boolean,
                     order_date  date,
-                    created_at  timestamptz NOT NULL
+                    created_at  timestamptz NOT NULL,
+                    small       real,
+                    ext_id      uuid,
+                    attrs       jsonb,
+                    local_at    timestamp,
+                    at_time     time,
+                    raw         bytea,
+                    big_n       numeric,
+                    "Order Note" varchar(40)
                 )""");
         insertOrders(1, 10_000);
 
@@ -104,7 +112,16 @@ class PostgresToParquetIT {
                        CASE WHEN i % 19 = 0 THEN NULL ELSE 'note ' || i END,
                        CASE WHEN i % 23 = 0 THEN NULL ELSE i % 2 = 0 END,
                        CASE WHEN i % 29 = 0 THEN NULL ELSE date '2020-01-01' + (i % 2000) END,
-                       timestamptz '2026-02-11 08:00:00.000001+00' + i * interval '1.000037 second'
+                       timestamptz '2026-02-11 08:00:00.000001+00' + i * interval '1.000037 second',
+                       CASE WHEN i % 31 = 0 THEN NULL ELSE (i / 3.0)::real END,
+                       CASE WHEN i % 37 = 0 THEN NULL ELSE md5(i::text)::uuid END,
+                       CASE WHEN i % 41 = 0 THEN NULL ELSE jsonb_build_object('i', i, 'tag', 't' || (i % 5)) END,
+                       CASE WHEN i % 43 = 0 THEN NULL
+                            ELSE timestamp '1999-12-31 23:59:59.999999' + i * interval '3.000011 second' END,
+                       CASE WHEN i % 47 = 0 THEN NULL ELSE time '00:00:00.000001' + i * interval '1.000011 second' END,
+                       CASE WHEN i % 53 = 0 THEN NULL ELSE decode(md5(i::text), 'hex') END,
+                       CASE WHEN i % 59 = 0 THEN NULL ELSE i * 1.000000000001 END,
+                       CASE WHEN i % 61 = 0 THEN NULL ELSE 'n ' || i END
                   FROM generate_series(:from, :to) AS i""".replace(":from", Integer.toString(fromId))
                 .replace(":to", Integer.toString(toId)));
     }
@@ -216,6 +233,34 @@ class PostgresToParquetIT {
                 + "typeof(qty) q, typeof(is_paid) b FROM " + orders() + " LIMIT 1").get(0);
         assertEquals(Map.of("a", "DECIMAL(12,2)", "d", "DATE", "t", "TIMESTAMP WITH TIME ZONE", "q", "INTEGER",
                 "b", "BOOLEAN"), types);
+    }
+
+    @Test
+    @Order(5)
+    void everyMappedTypeArrivesWithItsExactValue() {
+        // Each column compared row by row, in id order, through a digest of its canonical text (NULLs included).
+        assertSameSequence("ext_id::text", "CAST(ext_id AS VARCHAR)");
+        assertSameSequence("attrs::text", "attrs");
+        assertSameSequence("(extract(epoch FROM local_at) * 1000000)::bigint", "epoch_us(local_at)");
+        assertSameSequence("(extract(epoch FROM at_time) * 1000000)::bigint",
+                "hour(at_time) * 3600000000 + minute(at_time) * 60000000 + microsecond(at_time)");
+        assertSameSequence("encode(raw, 'hex')", "lower(hex(raw))");
+        assertSameSequence("big_n::text", "big_n");
+        assertSameSequence("\"Order Note\"", "Order_Note");
+        assertSameSequence("small::float8::numeric(20,4)", "CAST(CAST(small AS DOUBLE) AS DECIMAL(20,4))");
+
+        Map<String, Object> types = duck.query("SELECT typeof(ext_id) u, typeof(local_at) l, typeof(at_time) t, "
+                + "typeof(raw) b, typeof(small) f, typeof(big_n) n FROM " + orders() + " LIMIT 1").get(0);
+        assertEquals(Map.of("u", "UUID", "l", "TIMESTAMP", "t", "TIME", "b", "BLOB", "f", "FLOAT", "n", "VARCHAR"),
+                types);
+    }
+
+    private void assertSameSequence(String pgExpr, String duckExpr) {
+        String pg = (String) this.pg.queryScalar("SELECT md5(string_agg(coalesce((" + pgExpr + ")::text, 'NULL'), "
+                + "',' ORDER BY id)) FROM public.orders");
+        String dk = (String) duck.queryScalar("SELECT md5(string_agg(coalesce(CAST((" + duckExpr + ") AS VARCHAR), "
+                + "'NULL'), ',' ORDER BY id)) FROM " + orders());
+        assertEquals(pg, dk, "values differ: PostgreSQL " + pgExpr + " vs Parquet " + duckExpr);
     }
 
     /** Count, sum of the numeric column, min/max of the timestamptz column (to the microsecond), NULL counts. */

@@ -44,7 +44,8 @@ public final class ParquetRecordWriter implements Closeable {
         meta.put(META_TOPIC, topic);
         meta.put(META_PARTITION, Integer.toString(partition));
         meta.put(META_START_OFFSET, Long.toString(startOffset));
-        this.support = new OffsetRecordingWriteSupport(new AvroSchemaConverter(conf).convert(schema), schema, meta);
+        this.support = new OffsetRecordingWriteSupport(
+                ParquetSchemas.withLocalTimes(new AvroSchemaConverter(conf).convert(schema)), schema, meta);
         this.writer = new Builder(file, support)
                 .withConf(conf)
                 .withCompressionCodec(codec)
