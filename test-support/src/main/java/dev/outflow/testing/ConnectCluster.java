@@ -154,7 +154,7 @@ public final class ConnectCluster implements AutoCloseable {
                 throw new AssertionError("Connector " + name + " still there 60 s after DELETE: HTTP "
                         + response.status() + " " + response.body());
             }
-            sleep(100);
+            Support.sleep(100);
         }
     }
 
@@ -218,7 +218,7 @@ public final class ConnectCluster implements AutoCloseable {
                 throw new AssertionError("Connector " + name + " not " + wanted + " within " + timeout
                         + ". Last status: " + prettyIfJson(last));
             }
-            sleep(250);
+            Support.sleep(250);
         }
     }
 
@@ -333,14 +333,6 @@ public final class ConnectCluster implements AutoCloseable {
         }
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted", e);
-        }
-    }
 
     private static void stopQuietly(EmbeddedConnectCluster connect) {
         try {

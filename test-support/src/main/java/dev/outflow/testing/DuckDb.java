@@ -50,11 +50,7 @@ public final class DuckDb implements AutoCloseable {
     }
 
     public long queryLong(String sql) {
-        Object value = queryScalar(sql);
-        if (!(value instanceof Number)) {
-            throw new IllegalStateException("Expected a number from " + sql + " but got " + value);
-        }
-        return ((Number) value).longValue();
+        return Support.asLong(queryScalar(sql), sql);
     }
 
     /** First column of the first row (may be null); fails if there is no row. */

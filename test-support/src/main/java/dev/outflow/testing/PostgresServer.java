@@ -116,11 +116,7 @@ public final class PostgresServer implements AutoCloseable {
 
     /** The first column of the single row {@code sql} returns, as a long (fails on no row or NULL). */
     public long queryLong(String sql) {
-        Object value = queryScalar(sql);
-        if (!(value instanceof Number)) {
-            throw new IllegalStateException("Expected a number from " + sql + " but got " + value);
-        }
-        return ((Number) value).longValue();
+        return Support.asLong(queryScalar(sql), sql);
     }
 
     /** The first column of the first row {@code sql} returns (may be null); fails if there is no row. */

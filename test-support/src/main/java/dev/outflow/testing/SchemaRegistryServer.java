@@ -116,7 +116,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("Interrupted while waiting for the schema registry", e);
             }
-            sleep(200);
+            Support.sleep(200);
         }
         throw new IllegalStateException("Schema registry not ready at " + url() + "/health/ready after "
                 + READY_TIMEOUT.toSeconds() + " s (last: " + last + "). Log " + logFile + ":\n"
@@ -152,14 +152,6 @@ public final class SchemaRegistryServer implements AutoCloseable {
         }
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted", e);
-        }
-    }
 
     /** Stops the registry JVM (and anything it started) and waits for it to exit. */
     @Override
