@@ -10,6 +10,9 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
 
+import dev.outflow.sink.format.Codecs;
+import dev.outflow.sink.partition.Partitioners;
+
 /**
  * Every configuration key of the Parquet sink connector. Names follow Confluent's S3 sink where the meaning is
  * the same, so users migrating from it recognise them.
@@ -28,9 +31,26 @@ public final class ParquetSinkConfig extends AbstractConfig {
     public static final String FILENAME_OFFSET_ZERO_PAD_WIDTH = "filename.offset.zero.pad.width";
 
     public static final String PARQUET_CODEC = "parquet.codec";
+    public static final String PARQUET_BLOCK_SIZE = "parquet.block.size";
+    public static final String PARQUET_PAGE_SIZE = "parquet.page.size";
+
+    public static final String GROUP_PARTITIONING = "Partitioning";
+    public static final String PARTITIONER_CLASS = "partitioner.class";
+    public static final String PARTITION_FIELD_NAME = "partition.field.name";
+    public static final String PARTITION_GRANULARITY = "partition.granularity";
+    public static final String TIMESTAMP_EXTRACTOR = "timestamp.extractor";
+    public static final String TIMESTAMP_FIELD = "timestamp.field";
+    public static final String TIMEZONE = "timezone";
+    public static final String TABLE_NAME_REGEX = "table.name.regex";
+    public static final String TABLE_NAME_REPLACEMENT = "table.name.replacement";
 
     public static final String FLUSH_SIZE = "flush.size";
     public static final String ROTATE_SCHEDULE_INTERVAL_MS = "rotate.schedule.interval.ms";
+    public static final String ROTATE_INTERVAL_MS = "rotate.interval.ms";
+    public static final String ROTATE_SIZE_BYTES = "rotate.size.bytes";
+
+    public static final String GROUP_MEMORY = "Memory";
+    public static final String MEMORY_BUDGET_BYTES = "memory.budget.bytes";
 
     public static final String BEHAVIOR_ON_NULL_VALUES = "behavior.on.null.values";
     public static final String NULL_VALUES_IGNORE = "ignore";
@@ -64,9 +84,58 @@ public final class ParquetSinkConfig extends AbstractConfig {
                 GROUP_STORAGE, ++order, Width.SHORT, "Offset padding");
 
         order = 0;
-        def.define(PARQUET_CODEC, Type.STRING, "snappy", ConfigDef.ValidString.in("snappy", "none"),
-                Importance.MEDIUM, "Compression codec of the Parquet files: snappy or none.",
-                GROUP_FORMAT, ++order, Width.SHORT, "Parquet codec", new FixedRecommender(List.of("snappy", "none")));
+        def.define(PARQUET_CODEC, Type.STRING, "snappy", ConfigDef.ValidString.in(Codecs.NAMES.toArray(new String[0])),
+                Importance.MEDIUM, "Compression codec of the Parquet files: snappy, zstd, gzip or none. The codec is "
+                        + "part of the file name (<name>.<codec>.parquet).",
+                GROUP_FORMAT, ++order, Width.SHORT, "Parquet codec", new FixedRecommender(Codecs.NAMES));
+        def.define(PARQUET_BLOCK_SIZE, Type.INT, 64 * 1024 * 1024, ConfigDef.Range.atLeast(64 * 1024),
+                Importance.LOW, "Target row group size in bytes. A row group is buffered in memory before it is "
+                        + "written, so this also bounds one open file's memory (see memory.budget.bytes).",
+                GROUP_FORMAT, ++order, Width.SHORT, "Row group size (bytes)");
+        def.define(PARQUET_PAGE_SIZE, Type.INT, 1024 * 1024, ConfigDef.Range.atLeast(1024), Importance.LOW,
+                "Target page size in bytes.", GROUP_FORMAT, ++order, Width.SHORT, "Page size (bytes)");
+
+        order = 0;
+        def.define(PARTITIONER_CLASS, Type.STRING, Partitioners.DEFAULT, new PartitionerValidator(), Importance.HIGH,
+                "How files are laid out under each table: default (partition=<kafkaPartition>), field (one level per "
+                        + "partition.field.name: region=eu/status=paid), time (year=YYYY/month=MM/day=dd[/hour=HH] by "
+                        + "partition.granularity, from timestamp.extractor), or field_time (fields, then time). "
+                        + "Confluent's partitioner class names (DefaultPartitioner, FieldPartitioner, "
+                        + "TimeBasedPartitioner, DailyPartitioner, HourlyPartitioner) are accepted too.",
+                GROUP_PARTITIONING, ++order, Width.MEDIUM, "Partitioner",
+                new FixedRecommender(Partitioners.NAMES));
+        def.define(PARTITION_FIELD_NAME, Type.LIST, "", Importance.MEDIUM,
+                "Fields (comma-separated; a.b for nested) whose values name the directories, for partitioner.class "
+                        + "field or field_time. Values are escaped Hive-style; NULL or empty becomes "
+                        + dev.outflow.sink.partition.PathValues.NULL_VALUE + ".",
+                GROUP_PARTITIONING, ++order, Width.LONG, "Partition fields");
+        def.define(PARTITION_GRANULARITY, Type.STRING, "day", ConfigDef.CaseInsensitiveValidString.in(
+                "year", "month", "day", "hour"), Importance.MEDIUM,
+                "Time directory depth for partitioner.class time or field_time: year, month, day or hour.",
+                GROUP_PARTITIONING, ++order, Width.SHORT, "Time granularity",
+                new FixedRecommender(List.of("year", "month", "day", "hour")));
+        def.define(TIMESTAMP_EXTRACTOR, Type.STRING, "Record", ConfigDef.CaseInsensitiveValidString.in(
+                "Record", "RecordField", "Wallclock"), Importance.MEDIUM,
+                "Where the time of a record comes from: Record (the Kafka record timestamp), RecordField (the "
+                        + "field timestamp.field: a timestamp, date, epoch-millisecond long, outflow's or Debezium's "
+                        + "micro/nano timestamps, or an ISO-8601 string) or Wallclock (the time of writing).",
+                GROUP_PARTITIONING, ++order, Width.SHORT, "Timestamp extractor",
+                new FixedRecommender(List.of("Record", "RecordField", "Wallclock")));
+        def.define(TIMESTAMP_FIELD, Type.STRING, "timestamp", Importance.MEDIUM,
+                "Field holding the time when timestamp.extractor=RecordField (a.b for nested).",
+                GROUP_PARTITIONING, ++order, Width.MEDIUM, "Timestamp field");
+        def.define(TIMEZONE, Type.STRING, "UTC", new ZoneValidator(), Importance.MEDIUM,
+                "Zone the time directories are computed in, e.g. UTC or Europe/Berlin. A timestamp without zone "
+                        + "(outflow's LocalTimestampMicros) is placed by its own wall-clock date.",
+                GROUP_PARTITIONING, ++order, Width.SHORT, "Time zone");
+        def.define(TABLE_NAME_REGEX, Type.STRING, "(.*)", new RegexValidator(), Importance.MEDIUM,
+                "Regular expression matched against the topic name to derive the table directory, with "
+                        + "table.name.replacement. E.g. pg\\.[^.]+\\.(.*) turns pg.public.orders into orders. A topic "
+                        + "it does not match keeps its name.",
+                GROUP_PARTITIONING, ++order, Width.MEDIUM, "Table name regex");
+        def.define(TABLE_NAME_REPLACEMENT, Type.STRING, "$1", Importance.MEDIUM,
+                "Replacement for table.name.regex ($1 is the first group).",
+                GROUP_PARTITIONING, ++order, Width.SHORT, "Table name replacement");
 
         order = 0;
         def.define(FLUSH_SIZE, Type.INT, 10_000, ConfigDef.Range.atLeast(1), Importance.HIGH,
@@ -77,6 +146,20 @@ public final class ParquetSinkConfig extends AbstractConfig {
                         + "arrive, so quiet tables still land. -1 disables. Unlike Confluent's S3 sink, this keeps "
                         + "exactly-once: recovery resumes after the last published record, whatever rotated it.",
                 GROUP_ROTATION, ++order, Width.SHORT, "Max file age (ms)");
+        def.define(ROTATE_INTERVAL_MS, Type.LONG, -1L, ConfigDef.Range.atLeast(-1), Importance.MEDIUM,
+                "Record-time milliseconds a file may span: a file is published when a record's timestamp is this "
+                        + "far past the timestamp of the file's first record. -1 disables.",
+                GROUP_ROTATION, ++order, Width.SHORT, "Max record-time span (ms)");
+        def.define(ROTATE_SIZE_BYTES, Type.LONG, 256L * 1024 * 1024, ConfigDef.Range.atLeast(1024),
+                Importance.MEDIUM, "Approximate bytes per file: a file is published once it reaches this size.",
+                GROUP_ROTATION, ++order, Width.SHORT, "Max file size (bytes)");
+
+        order = 0;
+        def.define(MEMORY_BUDGET_BYTES, Type.LONG, 256L * 1024 * 1024, ConfigDef.Range.atLeast(1024 * 1024),
+                Importance.MEDIUM, "Memory all open files of one task may buffer together. Past it, the Kafka "
+                        + "partition buffering the most is published early (fewer, larger files need more). Keep it "
+                        + "well under the worker heap divided by the tasks per worker.",
+                GROUP_MEMORY, ++order, Width.SHORT, "Memory budget (bytes)");
 
         order = 0;
         def.define(BEHAVIOR_ON_NULL_VALUES, Type.STRING, NULL_VALUES_IGNORE,
@@ -116,6 +199,58 @@ public final class ParquetSinkConfig extends AbstractConfig {
         return getLong(ROTATE_SCHEDULE_INTERVAL_MS);
     }
 
+    public int parquetBlockSize() {
+        return getInt(PARQUET_BLOCK_SIZE);
+    }
+
+    public int parquetPageSize() {
+        return getInt(PARQUET_PAGE_SIZE);
+    }
+
+    public long rotateIntervalMs() {
+        return getLong(ROTATE_INTERVAL_MS);
+    }
+
+    public long rotateSizeBytes() {
+        return getLong(ROTATE_SIZE_BYTES);
+    }
+
+    public long memoryBudgetBytes() {
+        return getLong(MEMORY_BUDGET_BYTES);
+    }
+
+    public String partitionerName() {
+        return Partitioners.canonical(getString(PARTITIONER_CLASS));
+    }
+
+    public List<String> partitionFields() {
+        return getList(PARTITION_FIELD_NAME).stream().map(String::trim).filter(f -> !f.isEmpty()).toList();
+    }
+
+    public String partitionGranularity() {
+        return getString(PARTITION_GRANULARITY).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public String timestampExtractor() {
+        return getString(TIMESTAMP_EXTRACTOR).toUpperCase(java.util.Locale.ROOT);
+    }
+
+    public String timestampField() {
+        return getString(TIMESTAMP_FIELD);
+    }
+
+    public java.time.ZoneId timezone() {
+        return java.time.ZoneId.of(getString(TIMEZONE));
+    }
+
+    public java.util.regex.Pattern tableNameRegex() {
+        return java.util.regex.Pattern.compile(getString(TABLE_NAME_REGEX));
+    }
+
+    public String tableNameReplacement() {
+        return getString(TABLE_NAME_REPLACEMENT);
+    }
+
     public boolean failOnNullValues() {
         return NULL_VALUES_FAIL.equals(getString(BEHAVIOR_ON_NULL_VALUES));
     }
@@ -137,6 +272,53 @@ public final class ParquetSinkConfig extends AbstractConfig {
         @Override
         public String toString() {
             return "a relative path, e.g. topics";
+        }
+    }
+
+    static final class PartitionerValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (Partitioners.canonical((String) value) == null) {
+                throw new ConfigException(name, value, "must be one of " + Partitioners.NAMES
+                        + " (or a Confluent partitioner class name)");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return String.join(", ", Partitioners.NAMES);
+        }
+    }
+
+    static final class ZoneValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            try {
+                java.time.ZoneId.of((String) value);
+            } catch (RuntimeException e) {
+                throw new ConfigException(name, value, "is not a time zone; use an id such as UTC or Europe/Berlin");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "a time zone id, e.g. UTC";
+        }
+    }
+
+    static final class RegexValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            try {
+                java.util.regex.Pattern.compile((String) value);
+            } catch (RuntimeException e) {
+                throw new ConfigException(name, value, "is not a valid regular expression: " + e.getMessage());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "a regular expression";
         }
     }
 

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.OptionalLong;
 
 import org.apache.parquet.format.FileMetaData;
@@ -25,17 +27,24 @@ public final class ParquetFooters {
     private ParquetFooters() {
     }
 
-    /** The last Kafka offset the file holds, or empty when the footer does not say (a file not written by us). */
-    public static OptionalLong endOffset(InputFile file) throws IOException {
+    /** The outflow key/value metadata of a file's footer (empty for a file not written by outflow). */
+    public static Map<String, String> outflowMetadata(InputFile file) throws IOException {
         FileMetaData meta = readFooter(file);
+        Map<String, String> out = new HashMap<>();
         if (meta.getKey_value_metadata() != null) {
             for (KeyValue kv : meta.getKey_value_metadata()) {
-                if (ParquetRecordWriter.META_END_OFFSET.equals(kv.getKey()) && kv.getValue() != null) {
-                    return OptionalLong.of(Long.parseLong(kv.getValue()));
+                if (kv.getKey().startsWith("outflow.") && kv.getValue() != null) {
+                    out.put(kv.getKey(), kv.getValue());
                 }
             }
         }
-        return OptionalLong.empty();
+        return out;
+    }
+
+    /** The last Kafka offset the file holds, or empty when the footer does not say (a file not written by us). */
+    public static OptionalLong endOffset(InputFile file) throws IOException {
+        String end = outflowMetadata(file).get(ParquetRecordWriter.META_END_OFFSET);
+        return end == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(end));
     }
 
     static FileMetaData readFooter(InputFile file) throws IOException {

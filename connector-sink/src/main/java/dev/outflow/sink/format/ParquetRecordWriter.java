@@ -17,6 +17,7 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.PositionOutputStream;
 
 /**
  * Writes one Parquet file of Avro records and records, in the file's footer, the Kafka offset range it holds.
@@ -29,13 +30,20 @@ public final class ParquetRecordWriter implements Closeable {
     public static final String META_PARTITION = "outflow.kafka.partition";
     public static final String META_START_OFFSET = "outflow.kafka.start.offset";
     public static final String META_END_OFFSET = "outflow.kafka.end.offset";
+    /** First offset of the checkpoint the file was published in (see TopicPartitionWriter). */
+    public static final String META_CHECKPOINT_START = "outflow.checkpoint.start.offset";
+    /** Last offset of the checkpoint: everything of the partition up to here is in published files. */
+    public static final String META_CHECKPOINT_END = "outflow.checkpoint.end.offset";
+    /** How many files the checkpoint published: recovery checks they all exist. */
+    public static final String META_CHECKPOINT_FILES = "outflow.checkpoint.files";
 
     private final ParquetWriter<GenericRecord> writer;
     private final OffsetRecordingWriteSupport support;
+    private final CountingOutputFile output;
     private long records;
 
-    public ParquetRecordWriter(OutputFile file, Schema schema, CompressionCodecName codec, String topic,
-            int partition, long startOffset) throws IOException {
+    public ParquetRecordWriter(OutputFile file, Schema schema, CompressionCodecName codec, int rowGroupBytes,
+            int pageBytes, String topic, int partition, long startOffset) throws IOException {
         ParquetConfiguration conf = new PlainParquetConfiguration();
         // Standard three-level lists and the UUID logical type: what Spark, Trino and DuckDB read natively.
         conf.setBoolean(AvroWriteSupport.WRITE_OLD_LIST_STRUCTURE, false);
@@ -46,9 +54,12 @@ public final class ParquetRecordWriter implements Closeable {
         meta.put(META_START_OFFSET, Long.toString(startOffset));
         this.support = new OffsetRecordingWriteSupport(
                 ParquetSchemas.withLocalTimes(new AvroSchemaConverter(conf).convert(schema)), schema, meta);
-        this.writer = new Builder(file, support)
+        this.output = new CountingOutputFile(file);
+        this.writer = new Builder(output, support)
                 .withConf(conf)
                 .withCompressionCodec(codec)
+                .withRowGroupSize((long) rowGroupBytes)
+                .withPageSize(pageBytes)
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                 .build();
     }
@@ -68,6 +79,20 @@ public final class ParquetRecordWriter implements Closeable {
         return writer.getDataSize();
     }
 
+    /** Bytes held in memory (the row group being built), not yet written out. */
+    public long bufferedBytes() {
+        return Math.max(0, writer.getDataSize() - output.position());
+    }
+
+    /** Finishes the file, recording the checkpoint it belongs to in its footer. */
+    public void close(long checkpointStart, long checkpointEnd, int checkpointFiles) throws IOException {
+        support.meta.put(META_CHECKPOINT_START, Long.toString(checkpointStart));
+        support.meta.put(META_CHECKPOINT_END, Long.toString(checkpointEnd));
+        support.meta.put(META_CHECKPOINT_FILES, Integer.toString(checkpointFiles));
+        writer.close();
+    }
+
+    /** Abandons the file: its bytes are never published. */
     @Override
     public void close() throws IOException {
         writer.close();
@@ -90,6 +115,51 @@ public final class ParquetRecordWriter implements Closeable {
             extra.putAll(meta);
             extra.put(META_END_OFFSET, Long.toString(endOffset));
             return new FinalizedWriteContext(extra);
+        }
+    }
+
+    /** Remembers how many bytes went to the file, to tell buffered bytes from written ones. */
+    private static final class CountingOutputFile implements OutputFile {
+        private final OutputFile delegate;
+        private PositionOutputStream stream;
+
+        CountingOutputFile(OutputFile delegate) {
+            this.delegate = delegate;
+        }
+
+        long position() {
+            try {
+                return stream == null ? 0 : stream.getPos();
+            } catch (IOException e) {
+                return 0;
+            }
+        }
+
+        @Override
+        public PositionOutputStream create(long blockSizeHint) throws IOException {
+            stream = delegate.create(blockSizeHint);
+            return stream;
+        }
+
+        @Override
+        public PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
+            stream = delegate.createOrOverwrite(blockSizeHint);
+            return stream;
+        }
+
+        @Override
+        public boolean supportsBlockSize() {
+            return delegate.supportsBlockSize();
+        }
+
+        @Override
+        public long defaultBlockSize() {
+            return delegate.defaultBlockSize();
+        }
+
+        @Override
+        public String getPath() {
+            return delegate.getPath();
         }
     }
 

@@ -48,6 +48,15 @@ public final class LocalStorage implements Storage {
     }
 
     @Override
+    public void delete(String key) throws IOException {
+        Path path = resolve(key);
+        Files.deleteIfExists(path);
+        try (FileChannel dir = FileChannel.open(path.getParent(), StandardOpenOption.READ)) {
+            dir.force(true);
+        }
+    }
+
+    @Override
     public InputFile open(String key) {
         return new LocalInputFile(resolve(key));
     }

@@ -18,6 +18,9 @@ public interface Storage {
     /** Keys of published files under a prefix, at any depth. */
     List<String> list(String prefix) throws IOException;
 
+    /** Removes a published file (recovery rolls back a checkpoint that was cut short). */
+    void delete(String key) throws IOException;
+
     /** Opens a published file for reading (recovery reads footers). */
     InputFile open(String key) throws IOException;
 

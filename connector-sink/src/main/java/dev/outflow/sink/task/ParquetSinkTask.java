@@ -14,16 +14,17 @@ import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.outflow.sink.Version;
 import dev.outflow.sink.config.ParquetSinkConfig;
 import dev.outflow.sink.format.AvroSchemas;
+import dev.outflow.sink.format.Codecs;
 import dev.outflow.sink.partition.FileNaming;
-import dev.outflow.sink.partition.KafkaPartitioner;
 import dev.outflow.sink.partition.Partitioner;
+import dev.outflow.sink.partition.Partitioners;
+import dev.outflow.sink.partition.TableNames;
 import dev.outflow.sink.storage.LocalStorage;
 import dev.outflow.sink.storage.Storage;
 
@@ -37,9 +38,10 @@ public class ParquetSinkTask extends SinkTask {
     private ParquetSinkConfig config;
     private Storage storage;
     private FileNaming naming;
-    private final Partitioner partitioner = new KafkaPartitioner();
+    private Partitioner partitioner;
+    private TableNames tableNames;
+    private WriterSettings settings;
     private final AvroSchemas schemas = new AvroSchemas();
-    private CompressionCodecName codec;
     private ErrantRecordReporter reporter;
     private final Map<TopicPartition, TopicPartitionWriter> writers = new HashMap<>();
 
@@ -52,11 +54,12 @@ public class ParquetSinkTask extends SinkTask {
     public void start(Map<String, String> props) {
         config = new ParquetSinkConfig(props);
         storage = new LocalStorage(Path.of(config.localDir()));
-        codec = "none".equals(config.codec()) ? CompressionCodecName.UNCOMPRESSED : CompressionCodecName.SNAPPY;
-        naming = new FileNaming(config.topicsDir(), config.offsetPadWidth(),
-                codec == CompressionCodecName.UNCOMPRESSED ? "uncompressed" : "snappy");
+        settings = WriterSettings.from(config);
+        naming = new FileNaming(config.topicsDir(), config.offsetPadWidth(), Codecs.fileTag(config.codec()));
+        partitioner = Partitioners.create(config);
+        tableNames = new TableNames(config.tableNameRegex(), config.tableNameReplacement());
         reporter = errantRecordReporter();
-        log.info("Sink task started, writing under {}", config.localDir());
+        log.info("Sink task started, writing under {} (partitioner {})", config.localDir(), config.partitionerName());
     }
 
     private ErrantRecordReporter errantRecordReporter() {
@@ -70,8 +73,8 @@ public class ParquetSinkTask extends SinkTask {
     @Override
     public void open(Collection<TopicPartition> partitions) {
         for (TopicPartition tp : partitions) {
-            TopicPartitionWriter writer = new TopicPartitionWriter(tp, storage, naming, partitioner, schemas, codec,
-                    config.flushSize(), config.rotateScheduleIntervalMs());
+            TopicPartitionWriter writer = new TopicPartitionWriter(tp, tableNames.tableFor(tp.topic()), storage, naming,
+                    partitioner, schemas, settings);
             try {
                 OptionalLong resumeAt = writer.recover();
                 resumeAt.ifPresent(offset -> context.offset(tp, offset));
@@ -112,6 +115,31 @@ public class ParquetSinkTask extends SinkTask {
             }
         }
         rotateDueFiles(now);
+        enforceMemoryBudget();
+    }
+
+    /**
+     * Keeps the bytes all open files buffer under memory.budget.bytes by publishing, early, the partition that
+     * buffers the most. Publishing early only makes smaller files; exactly-once is unaffected.
+     */
+    private void enforceMemoryBudget() {
+        long total = writers.values().stream().mapToLong(TopicPartitionWriter::bufferedBytes).sum();
+        while (total > config.memoryBudgetBytes()) {
+            Map.Entry<TopicPartition, TopicPartitionWriter> largest = writers.entrySet().stream()
+                    .max(Map.Entry.comparingByValue(java.util.Comparator.comparingLong(
+                            TopicPartitionWriter::bufferedBytes)))
+                    .orElseThrow();
+            long before = largest.getValue().bufferedBytes();
+            if (before == 0) {
+                return;
+            }
+            try {
+                largest.getValue().checkpoint("memory budget: " + total + " bytes buffered");
+            } catch (IOException e) {
+                throw new ConnectException("Publishing files of " + largest.getKey() + " failed: " + e.getMessage(), e);
+            }
+            total -= before;
+        }
     }
 
     @Override

@@ -1,14 +1,19 @@
 package dev.outflow.sink.task;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 
-import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.SinkRecord;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,19 +21,28 @@ import dev.outflow.sink.format.AvroSchemas;
 import dev.outflow.sink.format.AvroValues;
 import dev.outflow.sink.format.ParquetFooters;
 import dev.outflow.sink.format.ParquetRecordWriter;
+import dev.outflow.sink.format.SchemaProjection;
 import dev.outflow.sink.partition.FileNaming;
 import dev.outflow.sink.partition.Partitioner;
 import dev.outflow.sink.storage.Storage;
 
 /**
- * Writes one Kafka topic-partition into a sequence of files, one open at a time, and knows which offsets are
- * safely published.
+ * Writes one Kafka topic-partition into Parquet files — one open file per partition directory — and knows which
+ * offsets are safely published.
  *
- * <p>Exactly once rests on three rules. (1) Files hold consecutive runs of this partition's records, and each
- * file's footer names its last offset. (2) Only offsets below everything unpublished are committed. (3) On
- * assignment, the task removes unpublished leftovers, reads the footer of the newest published file and resumes
- * right after it — so records published but not yet committed when a worker died are not written again,
- * whatever rotated their file (size, age or schema change).
+ * <p><b>Exactly once.</b> The open files of this partition are published together, at a <i>checkpoint</i>,
+ * whatever triggers it (record count, bytes, age, record time, schema change, memory pressure). A checkpoint
+ * covers a run of offsets S..E: every record of the partition in that run is in one of its files, and each file's
+ * footer records S, E and how many files the checkpoint has. Only offsets up to a completed checkpoint are
+ * committed. When the partition is (re)assigned, {@link #recover()} reads the footer of the newest file:
+ * <ul>
+ *   <li>if every file of that checkpoint is published, the task resumes right after E, so records published but
+ *   not yet committed when a worker died are not written again;</li>
+ *   <li>if the worker died while publishing (some of its files missing), the published ones are deleted and the
+ *   task resumes at S, so the checkpoint is written again whole.</li>
+ * </ul>
+ * Neither case depends on file boundaries being reproducible, so wall-clock and memory-pressure rotations keep
+ * exactly-once too. Leftover unpublished files of the partition are removed first.
  */
 final class TopicPartitionWriter {
     private static final Logger log = LoggerFactory.getLogger(TopicPartitionWriter.class);
@@ -39,171 +53,315 @@ final class TopicPartitionWriter {
     private final FileNaming naming;
     private final Partitioner partitioner;
     private final AvroSchemas schemas;
-    private final CompressionCodecName codec;
-    private final int flushSize;
-    private final long maxOpenMs;
+    private final WriterSettings settings;
 
     /** Records below this offset are already in published files; replays of them are skipped. */
     private long nextOffset = -1;
-    /** The offset Connect may commit: everything below it is published or deliberately skipped. -1: none yet. */
+    /** The offset Connect may commit when no checkpoint is open. -1: nothing to say yet. */
     private long committable = -1;
-    private OpenFile open;
 
-    TopicPartitionWriter(TopicPartition tp, Storage storage, FileNaming naming, Partitioner partitioner,
-            AvroSchemas schemas, CompressionCodecName codec, int flushSize, long maxOpenMs) {
+    // The open checkpoint: its first and last processed offsets, when it began, its files by directory.
+    private long checkpointStart = -1;
+    private long lastProcessed = -1;
+    private long openedAtMs;
+    private Long firstRecordTimestamp;
+    private final Map<String, OpenFile> files = new LinkedHashMap<>();
+
+    /** The newest value schema seen: older compatible records are written in it (no file per schema flip). */
+    private Schema newestSchema;
+
+    /** A finished checkpoint whose files are not all published yet (publishing failed; retried before more work). */
+    private Publishing publishing;
+
+    TopicPartitionWriter(TopicPartition tp, String table, Storage storage, FileNaming naming, Partitioner partitioner,
+            AvroSchemas schemas, WriterSettings settings) {
         this.tp = tp;
-        this.table = tp.topic();
+        this.table = table;
         this.storage = storage;
         this.naming = naming;
         this.partitioner = partitioner;
         this.schemas = schemas;
-        this.codec = codec;
-        this.flushSize = flushSize;
-        this.maxOpenMs = maxOpenMs;
+        this.settings = settings;
     }
 
     /**
      * Cleans up after earlier attempts and finds where published data ends.
      *
-     * @return the offset to resume from (right after the last published record), or empty when nothing of this
-     *     partition is published yet (resume from the committed offset)
+     * @return the offset to resume from, or empty when nothing of this partition is published yet (resume from
+     *     the committed offset)
      */
     OptionalLong recover() throws IOException {
         String prefix = naming.tablePrefix(table);
-        String ownFiles = table + "+" + tp.partition() + "+";
-        storage.discardPending(prefix, ownFiles);
-        String newest = null;
-        long newestStart = -1;
-        for (String key : storage.list(prefix)) {
-            String fileName = key.substring(key.lastIndexOf('/') + 1);
-            var parsed = FileNaming.parse(fileName);
-            if (parsed.isPresent() && parsed.get().table().equals(table)
-                    && parsed.get().kafkaPartition() == tp.partition() && parsed.get().startOffset() > newestStart) {
-                newestStart = parsed.get().startOffset();
-                newest = key;
+        storage.discardPending(prefix, ownFilePrefix());
+        List<PublishedFile> own = publishedFiles(prefix);
+        if (own.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        PublishedFile newest = own.stream().max((a, b) -> Long.compare(a.startOffset, b.startOffset)).orElseThrow();
+        Map<String, String> footer = ParquetFooters.outflowMetadata(storage.open(newest.key));
+        String start = footer.get(ParquetRecordWriter.META_CHECKPOINT_START);
+        String end = footer.get(ParquetRecordWriter.META_CHECKPOINT_END);
+        String count = footer.get(ParquetRecordWriter.META_CHECKPOINT_FILES);
+        long resumeAt;
+        if (start == null || end == null || count == null) {
+            String fileEnd = footer.get(ParquetRecordWriter.META_END_OFFSET);
+            if (fileEnd == null) {
+                log.warn("{}: newest file {} has no outflow footer; resuming from the committed offset", tp,
+                        newest.key);
+                return OptionalLong.empty();
+            }
+            resumeAt = Long.parseLong(fileEnd) + 1; // written by a version with one file per checkpoint
+        } else {
+            long s = Long.parseLong(start);
+            List<PublishedFile> ofCheckpoint = own.stream().filter(f -> f.startOffset >= s).toList();
+            if (ofCheckpoint.size() >= Integer.parseInt(count)) {
+                resumeAt = Long.parseLong(end) + 1;
+            } else {
+                log.warn("{}: the checkpoint of offsets {}..{} was cut short ({} of {} files published); deleting "
+                        + "them and writing it again", tp, s, end, ofCheckpoint.size(), count);
+                for (PublishedFile f : ofCheckpoint) {
+                    storage.delete(f.key);
+                }
+                resumeAt = s;
             }
         }
-        if (newest == null) {
-            return OptionalLong.empty();
-        }
-        OptionalLong end = ParquetFooters.endOffset(storage.open(newest));
-        if (end.isEmpty()) {
-            log.warn("{}: newest file {} has no outflow offset footer; resuming from the committed offset", tp,
-                    newest);
-            return OptionalLong.empty();
-        }
-        nextOffset = end.getAsLong() + 1;
-        committable = nextOffset;
-        log.info("{}: published data ends at offset {} ({}); resuming at {}", tp, end.getAsLong(), newest,
-                nextOffset);
-        return OptionalLong.of(nextOffset);
+        nextOffset = resumeAt;
+        committable = resumeAt;
+        log.info("{}: published data ends before offset {}; resuming there", tp, resumeAt);
+        return OptionalLong.of(resumeAt);
     }
 
     /**
      * Adds one record. Throws {@link DataException} for a record that cannot be written (the caller routes it to
-     * the dead letter queue); the writer's state is unchanged then.
+     * the dead letter queue); nothing is changed then.
      */
     void write(SinkRecord record, long nowMs) throws IOException {
         long offset = record.kafkaOffset();
         if (offset < nextOffset) {
             return; // already published before a restart
         }
+        finishPublishing();
         if (!(record.value() instanceof Struct value) || record.valueSchema() == null) {
             throw new DataException("Record " + tp + "@" + offset + " has no struct value with a schema ("
                     + (record.value() == null ? "null" : record.value().getClass().getSimpleName())
                     + "). The Parquet sink needs schema'd records: use the Avro converter (or JSON with "
                     + "schemas.enable=true)");
         }
-        Schema avroSchema = schemas.recordSchema(record.valueSchema());
-        var avroRecord = AvroValues.toRecord(value, avroSchema);
-        String encodedPartition = partitioner.encodePartition(record);
-        if (open != null && (!open.connectSchema.equals(record.valueSchema())
-                || !open.encodedPartition.equals(encodedPartition))) {
-            publish("schema or partition changed");
+        Schema target = targetSchema(record.valueSchema());
+        Struct projected = SchemaProjection.project(value, target);
+        GenericData.Record row = AvroValues.toRecord(projected, schemas.recordSchema(target));
+        String directory = partitioner.encodePartition(record);
+
+        if (checkpointStart >= 0 && settings.rotateIntervalMs() >= 0 && record.timestamp() != null
+                && firstRecordTimestamp != null
+                && record.timestamp() - firstRecordTimestamp >= settings.rotateIntervalMs()) {
+            checkpoint("record time span reached");
         }
-        if (open == null) {
-            open = OpenFile.start(storage, naming.key(table, encodedPartition, tp.partition(), offset),
-                    record.valueSchema(), avroSchema, encodedPartition, codec, tp, offset, nowMs);
+        OpenFile file = files.get(directory);
+        if (file != null && !file.schema.equals(target)) {
+            checkpoint("schema changed");
+            file = null;
         }
-        open.writer.write(avroRecord, offset);
-        open.lastOffset = offset;
+        begin(offset, nowMs, record.timestamp());
+        if (file == null) {
+            file = OpenFile.start(storage, naming.key(table, directory, tp.partition(), offset), target,
+                    schemas.recordSchema(target), tp, offset, settings);
+            files.put(directory, file);
+        }
+        file.writer.write(row, offset);
+        lastProcessed = offset;
         nextOffset = offset + 1;
-        if (open.writer.records() >= flushSize) {
-            publish("flush.size reached");
+        if (file.writer.records() >= settings.flushSize()) {
+            checkpoint("flush.size reached");
+        } else if (file.writer.dataSize() >= settings.rotateSizeBytes()) {
+            checkpoint("rotate.size.bytes reached");
         }
     }
 
     /** A record deliberately not written (ignored tombstone, or sent to the dead letter queue). */
     void skip(SinkRecord record) {
-        nextOffset = Math.max(nextOffset, record.kafkaOffset() + 1);
-        if (open == null) {
+        long offset = record.kafkaOffset();
+        if (offset < nextOffset) {
+            return;
+        }
+        nextOffset = offset + 1;
+        if (checkpointStart >= 0) {
+            lastProcessed = offset;
+        } else {
             committable = nextOffset;
         }
     }
 
+    /** Publishes the open files if the checkpoint has been open longer than rotate.schedule.interval.ms. */
     void rotateIfDue(long nowMs) throws IOException {
-        if (open != null && maxOpenMs >= 0 && nowMs - open.openedAtMs >= maxOpenMs) {
-            publish("open for " + (nowMs - open.openedAtMs) + " ms");
+        finishPublishing();
+        if (checkpointStart >= 0 && settings.maxOpenMs() >= 0 && nowMs - openedAtMs >= settings.maxOpenMs()) {
+            checkpoint("open for " + (nowMs - openedAtMs) + " ms");
         }
+    }
+
+    /** Bytes the open files hold in memory. */
+    long bufferedBytes() {
+        long total = 0;
+        for (OpenFile f : files.values()) {
+            total += f.writer.bufferedBytes();
+        }
+        return total;
+    }
+
+    int openFiles() {
+        return files.size();
     }
 
     /** The offset to commit, or -1 when there is nothing new to say. */
     long committableOffset() {
-        return open != null ? open.startOffset : committable;
-    }
-
-    /** Drops the unpublished file: its records are read again from the committed offset. */
-    void close() {
-        if (open != null) {
-            open.abort();
-            open = null;
+        if (publishing != null) {
+            return publishing.start;
         }
+        return checkpointStart >= 0 ? checkpointStart : committable;
     }
 
-    private void publish(String reason) throws IOException {
-        OpenFile file = open;
-        open = null;
+    /**
+     * Publishes every open file of this partition as one checkpoint: first all files are finished (footers
+     * written), then all are published, then the offsets they cover become committable.
+     */
+    void checkpoint(String reason) throws IOException {
+        if (checkpointStart < 0) {
+            return;
+        }
+        long start = checkpointStart;
+        long end = lastProcessed;
+        List<OpenFile> closing = new ArrayList<>(files.values());
+        files.clear();
+        checkpointStart = -1;
+        firstRecordTimestamp = null;
         try {
-            file.writer.close();
-            file.pending.publish();
+            for (OpenFile f : closing) {
+                f.writer.close(start, end, closing.size());
+            }
         } catch (IOException | RuntimeException e) {
-            file.pending.abort();
+            // The files cannot be finished, so their records are gone from memory: the task must fail and be
+            // restarted, which resumes from the committed offset (nothing lost, nothing published twice).
+            closing.forEach(OpenFile::abort);
+            nextOffset = start; // redelivered records of the lost checkpoint must be written again
             throw e;
         }
-        committable = file.lastOffset + 1;
-        log.info("{}: published {} ({} records, offsets {}..{}; {})", tp, file.pending.key(),
-                file.writer.records(), file.startOffset, file.lastOffset, reason);
+        publishing = new Publishing(start, end, closing, reason);
+        finishPublishing();
     }
 
-    /** The file currently being written. */
+    /**
+     * Publishes what a checkpoint has left to publish. A failure keeps the finished files for the next attempt
+     * and is reported as retriable: Connect then redelivers the batch, and nothing is lost.
+     */
+    private void finishPublishing() {
+        Publishing p = publishing;
+        if (p == null) {
+            return;
+        }
+        while (!p.remaining.isEmpty()) {
+            OpenFile f = p.remaining.get(0);
+            try {
+                f.pending.publish();
+            } catch (IOException | RuntimeException e) {
+                throw new RetriableException("Publishing " + f.pending.key() + " failed (" + e.getMessage()
+                        + "); will retry", e);
+            }
+            p.remaining.remove(0);
+        }
+        publishing = null;
+        committable = p.end + 1;
+        long records = p.files.stream().mapToLong(f -> f.writer.records()).sum();
+        log.info("{}: published {} file(s), {} records, offsets {}..{} ({})", tp, p.files.size(), records, p.start,
+                p.end, p.reason);
+    }
+
+    /** A checkpoint being published: all its files are finished; {@code remaining} are not yet visible. */
+    private static final class Publishing {
+        final long start;
+        final long end;
+        final List<OpenFile> files;
+        final List<OpenFile> remaining;
+        final String reason;
+
+        Publishing(long start, long end, List<OpenFile> files, String reason) {
+            this.start = start;
+            this.end = end;
+            this.files = files;
+            this.remaining = new ArrayList<>(files);
+            this.reason = reason;
+        }
+    }
+
+    /** Drops the unpublished files: their records are read again from the committed offset. */
+    void close() {
+        if (publishing != null) {
+            // Whatever was published stays; the next owner sees an incomplete checkpoint and writes it again.
+            publishing.remaining.forEach(OpenFile::abort);
+            publishing = null;
+        }
+        files.values().forEach(OpenFile::abort);
+        files.clear();
+        checkpointStart = -1;
+        firstRecordTimestamp = null;
+    }
+
+    private void begin(long offset, long nowMs, Long timestamp) {
+        if (checkpointStart < 0) {
+            checkpointStart = offset;
+            openedAtMs = nowMs;
+            firstRecordTimestamp = timestamp;
+        }
+    }
+
+    /** The schema to write a record in: the newest schema it fits, or its own (which then becomes the newest). */
+    private Schema targetSchema(Schema schema) {
+        if (newestSchema != null && SchemaProjection.canProject(schema, newestSchema)) {
+            return newestSchema;
+        }
+        if (newestSchema == null || SchemaProjection.canProject(newestSchema, schema)) {
+            newestSchema = schema;
+        }
+        return schema;
+    }
+
+    private String ownFilePrefix() {
+        return table + "+" + tp.partition() + "+";
+    }
+
+    private List<PublishedFile> publishedFiles(String prefix) throws IOException {
+        List<PublishedFile> own = new ArrayList<>();
+        for (String key : storage.list(prefix)) {
+            FileNaming.parse(key.substring(key.lastIndexOf('/') + 1))
+                    .filter(p -> p.table().equals(table) && p.kafkaPartition() == tp.partition())
+                    .ifPresent(p -> own.add(new PublishedFile(key, p.startOffset())));
+        }
+        return own;
+    }
+
+    private record PublishedFile(String key, long startOffset) {
+    }
+
+    /** A file being written. */
     private static final class OpenFile {
         final Storage.PendingFile pending;
         final ParquetRecordWriter writer;
-        final org.apache.kafka.connect.data.Schema connectSchema;
-        final String encodedPartition;
-        final long startOffset;
-        final long openedAtMs;
-        long lastOffset;
+        final Schema schema;
 
-        private OpenFile(Storage.PendingFile pending, ParquetRecordWriter writer,
-                org.apache.kafka.connect.data.Schema connectSchema, String encodedPartition, long startOffset,
-                long openedAtMs) {
+        private OpenFile(Storage.PendingFile pending, ParquetRecordWriter writer, Schema schema) {
             this.pending = pending;
             this.writer = writer;
-            this.connectSchema = connectSchema;
-            this.encodedPartition = encodedPartition;
-            this.startOffset = startOffset;
-            this.openedAtMs = openedAtMs;
+            this.schema = schema;
         }
 
-        static OpenFile start(Storage storage, String key, org.apache.kafka.connect.data.Schema connectSchema,
-                Schema avroSchema, String encodedPartition, CompressionCodecName codec, TopicPartition tp,
-                long startOffset, long nowMs) throws IOException {
+        static OpenFile start(Storage storage, String key, Schema schema, org.apache.avro.Schema avroSchema,
+                TopicPartition tp, long startOffset, WriterSettings settings) throws IOException {
             Storage.PendingFile pending = storage.create(key);
             try {
-                ParquetRecordWriter writer = new ParquetRecordWriter(pending.outputFile(), avroSchema, codec,
-                        tp.topic(), tp.partition(), startOffset);
-                return new OpenFile(pending, writer, connectSchema, encodedPartition, startOffset, nowMs);
+                ParquetRecordWriter writer = new ParquetRecordWriter(pending.outputFile(), avroSchema,
+                        settings.codec(), settings.rowGroupBytes(), settings.pageBytes(), tp.topic(), tp.partition(),
+                        startOffset);
+                return new OpenFile(pending, writer, schema);
             } catch (IOException | RuntimeException e) {
                 pending.abort();
                 throw e;

@@ -31,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.outflow.sink.format.AvroSchemas;
 import dev.outflow.sink.partition.FileNaming;
 import dev.outflow.sink.partition.KafkaPartitioner;
+import dev.outflow.sink.partition.Partitioner;
 import dev.outflow.sink.storage.LocalStorage;
+import dev.outflow.sink.storage.Storage;
 
 class TopicPartitionWriterTest {
 
@@ -51,9 +53,17 @@ class TopicPartitionWriterTest {
     Path root;
 
     private TopicPartitionWriter writer(int flushSize, long maxOpenMs) {
-        return new TopicPartitionWriter(TP, new LocalStorage(root), new FileNaming("topics", 10, "snappy"),
-                new KafkaPartitioner(), new AvroSchemas(), CompressionCodecName.SNAPPY, flushSize, maxOpenMs);
+        return writer(new LocalStorage(root), new KafkaPartitioner(), flushSize, maxOpenMs);
     }
+
+    private TopicPartitionWriter writer(Storage storage, Partitioner partitioner, int flushSize, long maxOpenMs) {
+        return new TopicPartitionWriter(TP, TOPIC, storage, new FileNaming("topics", 10, "snappy"), partitioner,
+                new AvroSchemas(), new WriterSettings(CompressionCodecName.SNAPPY, 1 << 20, 64 << 10, flushSize,
+                        Long.MAX_VALUE, -1, maxOpenMs));
+    }
+
+    /** Spreads records over three directories by id modulo 3. */
+    private static final Partitioner BY_ID_MOD_3 = r -> "bucket=" + (((Struct) r.value()).getInt64("id") % 3);
 
     private static SinkRecord record(long offset) {
         Struct value = new Struct(V1).put("id", offset).put("amount", new BigDecimal(offset + ".25"));
@@ -206,6 +216,166 @@ class TopicPartitionWriterTest {
         w.close();
         try (Stream<Path> files = Files.walk(root)) {
             assertEquals(0, files.filter(Files::isRegularFile).count());
+        }
+    }
+
+    @Test
+    void aCheckpointPublishesEveryOpenDirectoryTogether() throws Exception {
+        TopicPartitionWriter w = writer(new LocalStorage(root), BY_ID_MOD_3, 10, -1);
+        w.recover();
+        writeRange(w, 0, 10); // 10 records across 3 directories: no file has 10 yet
+        assertEquals(0, published().size());
+        assertEquals(0, w.committableOffset());
+        writeRange(w, 10, 28); // bucket 0 reaches 10 records at offset 27: all three directories publish
+        assertEquals(3, published().size());
+        assertEquals(28, w.committableOffset());
+        assertEquals(28, duck("SELECT count(*) FROM " + glob()));
+        assertEquals(3, duck("SELECT count(DISTINCT value) FROM parquet_kv_metadata('" + root
+                + "/topics/**/*.parquet') WHERE key = 'outflow.kafka.start.offset'"));
+        assertEquals(1, duck("SELECT count(DISTINCT value) FROM parquet_kv_metadata('" + root
+                + "/topics/**/*.parquet') WHERE key = 'outflow.checkpoint.end.offset'"));
+    }
+
+    @Test
+    void recoveryAfterACompleteCheckpointResumesAfterIt() throws Exception {
+        TopicPartitionWriter first = writer(new LocalStorage(root), BY_ID_MOD_3, 10, -1);
+        first.recover();
+        writeRange(first, 0, 35); // checkpoint at 27 published (3 files); 28..34 open and lost with the worker
+
+        TopicPartitionWriter second = writer(new LocalStorage(root), BY_ID_MOD_3, 10, -1);
+        assertEquals(OptionalLong.of(28), second.recover());
+        writeRange(second, 0, 60); // Connect may redeliver from an older commit: replays are skipped
+        second.checkpoint("test");
+        assertEquals(60, duck("SELECT count(*) FROM " + glob()));
+        assertEquals(60, duck("SELECT count(DISTINCT id) FROM " + glob()));
+    }
+
+    @Test
+    void aCheckpointCutShortIsDeletedAndWrittenAgainWhole() throws Exception {
+        TopicPartitionWriter first = writer(new LocalStorage(root), BY_ID_MOD_3, 10, -1);
+        first.recover();
+        writeRange(first, 0, 28); // one checkpoint of 3 files, offsets 0..27
+        // Simulate a worker dying while publishing: one of the three files never became visible.
+        Files.delete(published().get(1));
+
+        TopicPartitionWriter second = writer(new LocalStorage(root), BY_ID_MOD_3, 10, -1);
+        assertEquals(OptionalLong.of(0), second.recover());
+        assertEquals(0, published().size(), "the incomplete checkpoint's files are rolled back");
+        writeRange(second, 0, 28);
+        assertEquals(28, duck("SELECT count(*) FROM " + glob()));
+        assertEquals(28, duck("SELECT count(DISTINCT id) FROM " + glob()));
+    }
+
+    @Test
+    void aFailedPublishKeepsTheFilesAndSucceedsOnRetry() throws Exception {
+        FlakyStorage storage = new FlakyStorage(new LocalStorage(root));
+        TopicPartitionWriter w = writer(storage, BY_ID_MOD_3, 10, -1);
+        w.recover();
+        writeRange(w, 0, 27);
+        storage.failPublishes = 2;
+        assertThrows(org.apache.kafka.connect.errors.RetriableException.class, () -> w.write(record(27), 0));
+        assertEquals(0, w.committableOffset(), "nothing committable while the checkpoint is half published");
+        // Connect redelivers the batch: the record already in the finished files is skipped...
+        w.write(record(27), 0);
+        // ...and the next new record retries publishing first (failing once more here, then succeeding).
+        assertThrows(org.apache.kafka.connect.errors.RetriableException.class, () -> w.write(record(28), 0));
+        assertEquals(0, w.committableOffset());
+        w.write(record(28), 0);
+        assertEquals(28, w.committableOffset());
+        assertEquals(28, duck("SELECT count(*) FROM " + glob()));
+    }
+
+    @Test
+    void olderCompatibleRecordsAreWrittenInTheNewestSchema() throws Exception {
+        TopicPartitionWriter w = writer(1_000, 1_000);
+        w.recover();
+        writeRange(w, 0, 3);
+        Struct v2 = new Struct(V2).put("id", 3L).put("amount", null).put("note", "hello");
+        w.write(new SinkRecord(TOPIC, 0, null, null, V2, v2, 3), 0);
+        assertEquals(1, published().size(), "the new column starts a new file once");
+        writeRange(w, 4, 10); // old producers keep sending V1: no new file per flip
+        w.write(new SinkRecord(TOPIC, 0, null, null, V2,
+                new Struct(V2).put("id", 10L).put("amount", null).put("note", "again"), 10), 0);
+        writeRange(w, 11, 12);
+        w.rotateIfDue(1_000_000);
+        assertEquals(2, published().size());
+        assertEquals(12, duck("SELECT count(*) FROM " + glob() .replace("')", "', union_by_name=true)")));
+        assertEquals(2, duck("SELECT count(note) FROM " + glob().replace("')", "', union_by_name=true)")));
+    }
+
+    @Test
+    void recordTimeSpanRotates() throws Exception {
+        TopicPartitionWriter w = new TopicPartitionWriter(TP, TOPIC, new LocalStorage(root),
+                new FileNaming("topics", 10, "snappy"), new KafkaPartitioner(), new AvroSchemas(),
+                new WriterSettings(CompressionCodecName.SNAPPY, 1 << 20, 64 << 10, 1_000, Long.MAX_VALUE, 60_000, -1));
+        w.recover();
+        for (long o = 0; o < 5; o++) {
+            Struct value = new Struct(V1).put("id", o).put("amount", null);
+            w.write(new SinkRecord(TOPIC, 0, null, null, V1, value, o, 1_000_000L + o * 20_000,
+                    org.apache.kafka.common.record.TimestampType.CREATE_TIME), 0);
+        }
+        // 0..2 span 40 s; offset 3 is 60 s after offset 0: the first file closes before it.
+        assertEquals(1, published().size());
+        assertEquals(3, w.committableOffset());
+    }
+
+    /** The real local storage with publish failures injected. */
+    private static final class FlakyStorage implements Storage {
+        private final Storage delegate;
+        int failPublishes;
+
+        FlakyStorage(Storage delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public PendingFile create(String key) throws IOException {
+            PendingFile real = delegate.create(key);
+            return new PendingFile() {
+                @Override
+                public String key() {
+                    return real.key();
+                }
+
+                @Override
+                public org.apache.parquet.io.OutputFile outputFile() {
+                    return real.outputFile();
+                }
+
+                @Override
+                public void publish() throws IOException {
+                    if (failPublishes > 0) {
+                        failPublishes--;
+                        throw new IOException("injected publish failure");
+                    }
+                    real.publish();
+                }
+
+                @Override
+                public void abort() {
+                    real.abort();
+                }
+            };
+        }
+
+        @Override
+        public List<String> list(String prefix) throws IOException {
+            return delegate.list(prefix);
+        }
+
+        @Override
+        public void delete(String key) throws IOException {
+            delegate.delete(key);
+        }
+
+        @Override
+        public org.apache.parquet.io.InputFile open(String key) throws IOException {
+            return delegate.open(key);
+        }
+
+        @Override
+        public int discardPending(String prefix, String fileNamePrefix) throws IOException {
+            return delegate.discardPending(prefix, fileNamePrefix);
         }
     }
 }
