@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.outflow.sink.config.ParquetSinkConfig;
+import dev.outflow.sink.partition.Partitioners;
 import dev.outflow.sink.task.ParquetSinkTask;
 
 /**
@@ -81,6 +82,14 @@ public class ParquetSinkConnector extends SinkConnector {
             String error = checkWritable((String) localDir.value());
             if (error != null) {
                 localDir.addErrorMessage(error);
+            }
+        }
+        if (result.configValues().stream().allMatch(v -> v.errorMessages().isEmpty())) {
+            try {
+                Partitioners.create(new ParquetSinkConfig(connectorConfigs));
+            } catch (ConfigException e) {
+                result.configValues().stream().filter(v -> v.name().equals(ParquetSinkConfig.PARTITION_FIELD_NAME))
+                        .findFirst().orElseThrow().addErrorMessage(e.getMessage());
             }
         }
         return result;

@@ -72,8 +72,32 @@ public final class AvroSchemas {
                 case LogicalTypeNames.TIME_MICROS -> {
                     return LogicalTypes.timeMicros().addToSchema(Schema.create(Schema.Type.LONG));
                 }
-                case LogicalTypeNames.UUID -> {
+                case LogicalTypeNames.UUID, LogicalTypeNames.DBZ_UUID -> {
                     return LogicalTypes.uuid().addToSchema(Schema.create(Schema.Type.STRING));
+                }
+                case LogicalTypeNames.DBZ_DATE -> {
+                    return LogicalTypes.date().addToSchema(Schema.create(Schema.Type.INT));
+                }
+                case LogicalTypeNames.DBZ_TIME -> {
+                    return LogicalTypes.timeMillis().addToSchema(Schema.create(Schema.Type.INT));
+                }
+                case LogicalTypeNames.DBZ_MICRO_TIME, LogicalTypeNames.DBZ_NANO_TIME -> {
+                    return LogicalTypes.timeMicros().addToSchema(Schema.create(Schema.Type.LONG));
+                }
+                case LogicalTypeNames.DBZ_TIMESTAMP -> {
+                    // Debezium's Timestamp/MicroTimestamp/NanoTimestamp carry a timestamp without zone.
+                    return LogicalTypes.localTimestampMillis().addToSchema(Schema.create(Schema.Type.LONG));
+                }
+                case LogicalTypeNames.DBZ_MICRO_TIMESTAMP, LogicalTypeNames.DBZ_NANO_TIMESTAMP -> {
+                    return LogicalTypes.localTimestampMicros().addToSchema(Schema.create(Schema.Type.LONG));
+                }
+                case LogicalTypeNames.DBZ_ZONED_TIMESTAMP -> {
+                    return LogicalTypes.timestampMicros().addToSchema(Schema.create(Schema.Type.LONG));
+                }
+                case LogicalTypeNames.DBZ_VARIABLE_SCALE_DECIMAL -> {
+                    // Values of one column have different scales: no single Parquet decimal fits, the exact
+                    // decimal text does.
+                    return Schema.create(Schema.Type.STRING);
                 }
                 default -> {
                     // Any other name: the plain type below.

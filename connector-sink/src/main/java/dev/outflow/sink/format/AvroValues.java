@@ -3,6 +3,8 @@ package dev.outflow.sink.format;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -64,6 +66,19 @@ public final class AvroValues {
                 case Timestamp.LOGICAL_NAME -> {
                     return ((java.util.Date) value).getTime();
                 }
+                case LogicalTypeNames.DBZ_NANO_TIME, LogicalTypeNames.DBZ_NANO_TIMESTAMP -> {
+                    return Math.floorDiv((Long) value, 1_000L); // nanoseconds -> microseconds
+                }
+                case LogicalTypeNames.DBZ_ZONED_TIMESTAMP -> {
+                    Instant instant = OffsetDateTime.parse((String) value).toInstant();
+                    return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L),
+                            instant.getNano() / 1_000L);
+                }
+                case LogicalTypeNames.DBZ_VARIABLE_SCALE_DECIMAL -> {
+                    Struct v = (Struct) value;
+                    byte[] unscaled = bytes(v.get("value"));
+                    return new BigDecimal(new java.math.BigInteger(unscaled), v.getInt32("scale")).toPlainString();
+                }
                 default -> {
                     // Named types carried as their plain type (our micro-precision longs, uuid strings, ...).
                 }
@@ -73,11 +88,22 @@ public final class AvroValues {
             case INT8 -> ((Byte) value).intValue();
             case INT16 -> ((Short) value).intValue();
             case BOOLEAN, INT32, INT64, FLOAT32, FLOAT64, STRING -> value;
-            case BYTES -> value instanceof byte[] bytes ? ByteBuffer.wrap(bytes) : value;
+            case BYTES -> ByteBuffer.wrap(bytes(value));
             case ARRAY -> array(s, (List<?>) value, avro);
             case MAP -> map(s, (Map<?, ?>) value, avro);
             case STRUCT -> struct((Struct) value, avro);
         };
+    }
+
+    /** BYTES arrive as byte[] from most converters and as ByteBuffer from the Avro converter. */
+    private static byte[] bytes(Object value) {
+        if (value instanceof byte[] b) {
+            return b;
+        }
+        ByteBuffer buffer = ((ByteBuffer) value).duplicate();
+        byte[] b = new byte[buffer.remaining()];
+        buffer.get(b);
+        return b;
     }
 
     private static List<Object> array(org.apache.kafka.connect.data.Schema s, List<?> values, Schema avro) {
