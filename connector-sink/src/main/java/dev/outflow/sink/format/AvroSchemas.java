@@ -26,17 +26,29 @@ public final class AvroSchemas {
     static final int DEFAULT_DECIMAL_PRECISION = 38;
 
     private final Map<org.apache.kafka.connect.data.Schema, Schema> cache = new HashMap<>();
+    // Connect schemas hash and compare deeply, without caching; converters hand out the same instance for the
+    // same schema, so an identity lookup answers almost every call without that cost.
+    private final Map<org.apache.kafka.connect.data.Schema, Schema> byIdentity = new java.util.IdentityHashMap<>();
 
     /** The Avro record schema for a Connect struct schema (the value schema of a topic). */
     public Schema recordSchema(org.apache.kafka.connect.data.Schema connectSchema) {
         if (connectSchema.type() != org.apache.kafka.connect.data.Schema.Type.STRUCT) {
             throw new DataException("Parquet rows need a STRUCT value schema, got " + connectSchema.type());
         }
-        return cache.computeIfAbsent(connectSchema, s -> {
+        Schema known = byIdentity.get(connectSchema);
+        if (known != null) {
+            return known;
+        }
+        Schema result = cache.computeIfAbsent(connectSchema, s -> {
             Schema converted = convert(s, "Row", new NameScope());
             // The top level is never null: null values are tombstones and never reach a file.
             return converted.isUnion() ? converted.getTypes().get(1) : converted;
         });
+        if (byIdentity.size() >= 1_000) {
+            byIdentity.clear(); // a converter that builds a new schema object per record: do not grow forever
+        }
+        byIdentity.put(connectSchema, result);
+        return result;
     }
 
     private Schema convert(org.apache.kafka.connect.data.Schema s, String path, NameScope names) {

@@ -19,7 +19,7 @@ public final class SchemaProjection {
      * {@code to} with an equal schema, and every field only {@code to} has is optional.
      */
     public static boolean canProject(Schema from, Schema to) {
-        if (from.equals(to)) {
+        if (from == to || from.equals(to)) {
             return true;
         }
         if (from.type() != Schema.Type.STRUCT || to.type() != Schema.Type.STRUCT
@@ -42,7 +42,7 @@ public final class SchemaProjection {
 
     /** The value re-expressed in {@code to}; fields {@code value} lacks are null. */
     public static Struct project(Struct value, Schema to) {
-        if (value.schema().equals(to)) {
+        if (value.schema() == to || value.schema().equals(to)) {
             return value;
         }
         Struct out = new Struct(to);

@@ -158,7 +158,7 @@ final class TopicPartitionWriter {
             checkpoint("record time span reached");
         }
         OpenFile file = files.get(directory);
-        if (file != null && !file.schema.equals(target)) {
+        if (file != null && file.schema != target && !file.schema.equals(target)) {
             checkpoint("schema changed");
             file = null;
         }
@@ -316,6 +316,9 @@ final class TopicPartitionWriter {
 
     /** The schema to write a record in: the newest schema it fits, or its own (which then becomes the newest). */
     private Schema targetSchema(Schema schema) {
+        if (schema == newestSchema) {
+            return schema;
+        }
         if (newestSchema != null && SchemaProjection.canProject(schema, newestSchema)) {
             return newestSchema;
         }

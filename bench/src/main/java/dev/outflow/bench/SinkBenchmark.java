@@ -1,0 +1,157 @@
+package dev.outflow.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.avro.generic.GenericData;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.connect.storage.Converter;
+import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.avro.AvroWriteSupport;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.LocalOutputFile;
+
+import dev.outflow.sink.format.AvroSchemas;
+import dev.outflow.sink.format.AvroValues;
+import dev.outflow.testing.ConnectCluster;
+import dev.outflow.testing.DuckDb;
+import dev.outflow.testing.ExampleConfig;
+import dev.outflow.testing.SchemaRegistryServer;
+
+/**
+ * Topic -> Parquet throughput of the sink through a real worker and the real Avro converter, next to the raw
+ * parquet-avro writer on the same rows in one thread (the ceiling). Arguments: [rows] (default 1,000,000).
+ * Prints one Markdown table row per measurement; docs/benchmarks.md records them with the command.
+ */
+public final class SinkBenchmark {
+
+    private static final String TOPIC = "pg.public.bench_orders";
+
+    public static void main(String[] args) throws Exception {
+        int rows = args.length > 0 && !args[0].isBlank() ? Integer.parseInt(args[0].trim()) : 1_000_000;
+        Path work = Files.createTempDirectory("outflow-bench");
+        System.out.printf("rows=%d cores=%d max-heap=%d MiB%n", rows, Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20);
+
+        rawWriterRowsPerSecond(Math.max(rows / 5, 10_000), work.resolve("warmup.parquet")); // JIT warm-up
+        double ceiling = rawWriterRowsPerSecond(rows, work.resolve("raw.parquet"));
+        System.out.printf("| raw parquet-avro writer, 1 thread (ceiling) | %,.0f rows/s |%n", ceiling);
+
+        try (SchemaRegistryServer registry = SchemaRegistryServer.start();
+                ConnectCluster connect = ConnectCluster.start(registry)) {
+            connect.createTopic(TOPIC, 1);
+            long t0 = System.nanoTime();
+            fill(connect, ConnectCluster.avroConverter(registry, false), rows);
+            System.out.printf("filled topic in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+
+            Path lake = work.resolve("lake");
+            Map<String, String> config = ExampleConfig.load("sink-local.json")
+                    .with("local.dir", lake.toString())
+                    .with("topics.regex", TOPIC.replace(".", "\\."))
+                    .with("flush.size", "250000")
+                    .with("rotate.schedule.interval.ms", "5000")
+                    .config();
+            resetPeakHeap();
+            long start = System.nanoTime();
+            connect.configureConnector("bench-sink", config);
+            try (DuckDb duck = DuckDb.open()) {
+                awaitRows(duck, lake, rows, Duration.ofMinutes(20));
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double rate = rows / seconds;
+            System.out.printf("| sink, local disk, 1 task | %,.0f rows/s | %.0f%% of ceiling | peak heap %d MiB "
+                    + "(whole JVM: broker, worker, sink) |%n", rate, 100 * rate / ceiling, peakHeapMiB());
+        }
+    }
+
+    /**
+     * The ceiling: prebuilt Avro records written by parquet-avro alone, one thread, with the sink's settings
+     * (Snappy, UUID logical type, three-level lists, 64 MiB row groups). No Kafka, no conversion.
+     */
+    private static double rawWriterRowsPerSecond(int rows, Path file) throws Exception {
+        org.apache.avro.Schema avro = new AvroSchemas().recordSchema(BenchRows.SCHEMA);
+        Random rnd = new Random(1);
+        List<GenericData.Record> batch = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            batch.add(AvroValues.toRecord(BenchRows.row(i, rnd), avro));
+        }
+        PlainParquetConfiguration conf = new PlainParquetConfiguration();
+        conf.setBoolean(AvroWriteSupport.WRITE_OLD_LIST_STRUCTURE, false);
+        conf.setBoolean(AvroWriteSupport.WRITE_PARQUET_UUID, true);
+        long start = System.nanoTime();
+        try (ParquetWriter<GenericData.Record> writer = AvroParquetWriter.<GenericData.Record>builder(
+                new LocalOutputFile(file)).withSchema(avro).withConf(conf).withDataModel(GenericData.get())
+                .withCompressionCodec(CompressionCodecName.SNAPPY).withRowGroupSize(64L << 20)
+                .withPageSize(1 << 20).build()) {
+            for (int i = 0; i < rows; i++) {
+                writer.write(batch.get(i % batch.size()));
+            }
+        }
+        return rows / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static void fill(ConnectCluster connect, Converter avro, int rows) {
+        Random rnd = new Random(2);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, connect.bootstrapServers(),
+                ProducerConfig.LINGER_MS_CONFIG, "20", ProducerConfig.BATCH_SIZE_CONFIG, "262144",
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (long id = 0; id < rows; id++) {
+                producer.send(new ProducerRecord<>(TOPIC, null, avro.fromConnectData(TOPIC, BenchRows.SCHEMA,
+                        BenchRows.row(id, rnd))));
+            }
+        }
+    }
+
+    private static void awaitRows(DuckDb duck, Path lake, long rows, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        AtomicLong seen = new AtomicLong();
+        while (System.nanoTime() < deadline) {
+            try (var files = Files.walk(lake)) {
+                if (files.anyMatch(p -> p.toString().endsWith(".parquet"))) {
+                    seen.set(duck.queryLong("SELECT count(*) FROM read_parquet('" + lake + "/**/*.parquet')"));
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                // the lake directory may not exist yet
+            }
+            if (seen.get() >= rows) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("only " + seen.get() + " of " + rows + " rows arrived in time");
+    }
+
+    private static void resetPeakHeap() {
+        System.gc();
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                pool.resetPeakUsage();
+            }
+        }
+    }
+
+    private static long peakHeapMiB() {
+        long peak = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                peak += pool.getPeakUsage().getUsed();
+            }
+        }
+        return peak >> 20;
+    }
+}
