@@ -44,6 +44,7 @@ public class ParquetSinkTask extends SinkTask {
     private final AvroSchemas schemas = new AvroSchemas();
     private ErrantRecordReporter reporter;
     private final Map<TopicPartition, TopicPartitionWriter> writers = new HashMap<>();
+    private int lastOpenFiles;
 
     @Override
     public String version() {
@@ -89,7 +90,15 @@ public class ParquetSinkTask extends SinkTask {
     @Override
     public void put(Collection<SinkRecord> records) {
         long now = System.currentTimeMillis();
+        int sinceBudgetCheck = 0;
         for (SinkRecord record : records) {
+            // Opening a file costs memory at once (see ParquetRecordWriter.fixedOverheadBytes): check the budget
+            // right after any record that opened one, and every 64 records otherwise.
+            if (++sinceBudgetCheck >= 64 || openFiles() != lastOpenFiles) {
+                enforceMemoryBudget();
+                sinceBudgetCheck = 0;
+                lastOpenFiles = openFiles();
+            }
             TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
             TopicPartitionWriter writer = writers.get(tp);
             if (writer == null) {
@@ -116,6 +125,14 @@ public class ParquetSinkTask extends SinkTask {
         }
         rotateDueFiles(now);
         enforceMemoryBudget();
+    }
+
+    private int openFiles() {
+        int open = 0;
+        for (TopicPartitionWriter w : writers.values()) {
+            open += w.openFiles();
+        }
+        return open;
     }
 
     /**

@@ -70,6 +70,13 @@ final class TopicPartitionWriter {
     /** The newest value schema seen: older compatible records are written in it (no file per schema flip). */
     private Schema newestSchema;
 
+    /**
+     * Running estimate of the memory the open files hold: a fixed cost per open file plus the bytes of the values
+     * written. Kept incrementally so the task can check its budget after every record at no cost. It never goes
+     * down when a row group is flushed mid-file, so it errs towards publishing early.
+     */
+    private long memoryEstimate;
+
     /** A finished checkpoint whose files are not all published yet (publishing failed; retried before more work). */
     private Publishing publishing;
 
@@ -167,8 +174,10 @@ final class TopicPartitionWriter {
             file = OpenFile.start(storage, naming.key(table, directory, tp.partition(), offset), target,
                     schemas.recordSchema(target), tp, offset, settings);
             files.put(directory, file);
+            memoryEstimate += ParquetRecordWriter.fixedOverheadBytes(settings.pageBytes());
         }
         file.writer.write(row, offset);
+        memoryEstimate += file.writer.lastValueBytes();
         lastProcessed = offset;
         nextOffset = offset + 1;
         if (file.writer.records() >= settings.flushSize()) {
@@ -200,13 +209,9 @@ final class TopicPartitionWriter {
         }
     }
 
-    /** Bytes the open files hold in memory. */
+    /** Estimated bytes the open files hold in memory (O(1)). */
     long bufferedBytes() {
-        long total = 0;
-        for (OpenFile f : files.values()) {
-            total += f.writer.bufferedBytes();
-        }
-        return total;
+        return memoryEstimate;
     }
 
     int openFiles() {
@@ -235,6 +240,7 @@ final class TopicPartitionWriter {
         files.clear();
         checkpointStart = -1;
         firstRecordTimestamp = null;
+        memoryEstimate = 0;
         try {
             for (OpenFile f : closing) {
                 f.writer.close(start, end, closing.size());
@@ -304,6 +310,7 @@ final class TopicPartitionWriter {
         files.clear();
         checkpointStart = -1;
         firstRecordTimestamp = null;
+        memoryEstimate = 0;
     }
 
     private void begin(long offset, long nowMs, Long timestamp) {
