@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -19,23 +20,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.outflow.source.catalog.Catalog;
-import dev.outflow.source.catalog.ColumnDefinition;
 import dev.outflow.source.catalog.TableDefinition;
 import dev.outflow.source.catalog.TableId;
+import dev.outflow.source.catalog.TableMonitor;
+import dev.outflow.source.config.Mode;
 import dev.outflow.source.config.PostgresSourceConfig;
 import dev.outflow.source.connection.ConnectionFactory;
 import dev.outflow.source.connection.SqlErrors;
+import dev.outflow.source.query.PlanException;
+import dev.outflow.source.query.ReadPlan;
+import dev.outflow.source.query.ReadPlans;
 import dev.outflow.source.task.PostgresSourceTask;
+import dev.outflow.source.task.SourceOffsets;
 
 /**
- * Kafka Connect source connector for PostgreSQL. Finds the configured tables in the catalog and spreads them over
- * up to {@code tasks.max} tasks; each task polls its tables with watermark queries.
+ * Kafka Connect source connector for PostgreSQL. Finds the configured tables in the catalog, keeps looking for
+ * tables created or dropped while it runs, and spreads them over up to {@code tasks.max} tasks; each task polls
+ * its tables with keyset watermark queries.
  */
 public class PostgresSourceConnector extends SourceConnector {
     private static final Logger log = LoggerFactory.getLogger(PostgresSourceConnector.class);
 
     private Map<String, String> props;
-    private List<TableId> tables;
+    private TableMonitor monitor;
 
     @Override
     public String version() {
@@ -52,32 +59,49 @@ public class PostgresSourceConnector extends SourceConnector {
         return PostgresSourceTask.class;
     }
 
+    /**
+     * Lists the tables once, then leaves watching to the table monitor. Bad credentials fail the connector (only
+     * the user can fix them); an unreachable database does not: the connector starts without tables and the
+     * monitor picks them up when the database is back.
+     */
     @Override
     public void start(Map<String, String> props) {
         this.props = Map.copyOf(props);
         PostgresSourceConfig config = new PostgresSourceConfig(props);
         ConnectionFactory connections = new ConnectionFactory(config);
-        try (Connection conn = connections.open()) {
-            tables = Catalog.findTables(conn, config.includePatterns(), config.excludePatterns());
-            conn.commit();
+        monitor = new TableMonitor(connections, config.includePatterns(), config.excludePatterns(),
+                config.tableTypes(), config.tablePollIntervalMs(), () -> context.requestTaskReconfiguration());
+        List<TableId> tables = List.of();
+        try {
+            tables = monitor.lookNow();
         } catch (SQLException e) {
-            throw new ConnectException("Cannot list tables at " + connections.redactedUrl() + ": " + e.getMessage()
-                    + ". Check connection.url, connection.user and connection.password.", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConnectException("Interrupted while listing tables", e);
+            if (SqlErrors.isAuthentication(e)) {
+                throw new ConnectException("Cannot log in at " + connections.redactedUrl() + ": " + e.getMessage()
+                        + ". Check connection.user and connection.password.", e);
+            }
+            log.warn("Cannot list tables at {} ({}); starting without tables and looking again every {} ms",
+                    connections.redactedUrl(), e.getMessage(), config.tablePollIntervalMs());
         }
         if (tables.isEmpty()) {
-            throw new ConnectException("No table matches table.include.list=" + props.get(
-                    PostgresSourceConfig.TABLE_INCLUDE_LIST) + " (minus table.exclude.list). Patterns match the "
-                    + "whole schema.table, e.g. public\\.orders or public\\..*");
+            log.warn("No table matches table.include.list={} (minus table.exclude.list, table.types={}) yet; the "
+                    + "connector keeps one idle task and looks again every {} ms. Patterns match the whole "
+                    + "schema.table, e.g. public\\.orders or public\\..*", props.get(
+                            PostgresSourceConfig.TABLE_INCLUDE_LIST), config.tableTypes(),
+                    config.tablePollIntervalMs());
+        } else {
+            log.info("Source connector found {} table(s): {}", tables.size(), tables);
         }
-        log.info("Source connector found {} table(s): {}", tables.size(), tables);
+        monitor.start(tables, props.getOrDefault("name", "source"));
     }
 
+    /**
+     * Round-robin over at most {@code tasks.max} tasks. With no table there is still one task (idle, saying so
+     * in its log), never zero: a connector with zero tasks looks healthy while doing nothing.
+     */
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        int taskCount = Math.min(maxTasks, tables.size());
+        List<TableId> tables = monitor.tables();
+        int taskCount = Math.max(1, Math.min(maxTasks, tables.size()));
         List<List<TableId>> groups = new ArrayList<>();
         for (int i = 0; i < taskCount; i++) {
             groups.add(new ArrayList<>());
@@ -96,22 +120,72 @@ public class PostgresSourceConnector extends SourceConnector {
 
     @Override
     public void stop() {
+        if (monitor != null) {
+            monitor.stop();
+        }
         log.info("Source connector stopped");
     }
 
     /**
-     * Incrementing mode resumes exactly after the last emitted row (the offset is that row's key), so with
-     * exactly-once source support on the worker, each row is written to Kafka once.
+     * Every mode but bulk resumes exactly after the last emitted row (the offset is that row's whole key), so with
+     * exactly-once source support on the worker each row is written to Kafka once. Bulk keeps no position.
+     * For auto, the tables are looked at: supported when none of them would be read in bulk.
      */
     @Override
     public ExactlyOnceSupport exactlyOnceSupport(Map<String, String> connectorConfig) {
-        return ExactlyOnceSupport.SUPPORTED;
+        PostgresSourceConfig config;
+        try {
+            config = new PostgresSourceConfig(connectorConfig);
+        } catch (ConfigException e) {
+            return ExactlyOnceSupport.UNSUPPORTED;
+        }
+        return switch (config.mode()) {
+            case BULK -> ExactlyOnceSupport.UNSUPPORTED;
+            case INCREMENTING, TIMESTAMP, TIMESTAMP_INCREMENTING -> ExactlyOnceSupport.SUPPORTED;
+            case AUTO -> autoHasNoBulkTable(config) ? ExactlyOnceSupport.SUPPORTED : ExactlyOnceSupport.UNSUPPORTED;
+        };
+    }
+
+    private static boolean autoHasNoBulkTable(PostgresSourceConfig config) {
+        try (Connection conn = new ConnectionFactory(config).openOnce()) {
+            for (TableId table : Catalog.findTables(conn, config.includePatterns(), config.excludePatterns(),
+                    config.tableTypes())) {
+                Optional<TableDefinition> definition = Catalog.describe(conn, table);
+                if (definition.isPresent()
+                        && ReadPlans.resolve(definition.get(), config.settingsFor(table)).mode() == Mode.BULK) {
+                    return false;
+                }
+            }
+            conn.commit();
+            return true;
+        } catch (SQLException | PlanException e) {
+            return false;
+        }
+    }
+
+    /**
+     * KIP-875: checks offsets written through {@code PATCH /connectors/{name}/offsets} before Connect stores them.
+     * Each must name a table ({@code {"schema", "table"}}) and have the shape of the configured mode (see
+     * docs/source.md); a null offset resets the table. The connector is stopped meanwhile, so this needs no task.
+     */
+    @Override
+    public boolean alterOffsets(Map<String, String> connectorConfig, Map<Map<String, ?>, Map<String, ?>> offsets) {
+        Mode mode;
+        try {
+            mode = new PostgresSourceConfig(connectorConfig).mode();
+        } catch (ConfigException e) {
+            throw new ConnectException("Cannot check the offsets: the connector configuration is invalid: "
+                    + e.getMessage(), e);
+        }
+        offsets.forEach((partition, offset) -> SourceOffsets.validate(mode, partition, offset));
+        return true;
     }
 
     /**
      * Beyond each key's own checks, tries the database: reports an unreachable server or bad credentials on the
-     * connection keys, no matching tables on table.include.list, and a missing or unusable incrementing column on
-     * incrementing.column.name, each naming the fix.
+     * connection keys, no matching tables on table.include.list, and, per table, a missing or unusable
+     * timestamp, incrementing or tiebreaker column on the key that names it. For mode auto, the mode picked for
+     * each table is listed as the recommended values of {@code mode}.
      */
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
@@ -125,24 +199,29 @@ public class PostgresSourceConnector extends SourceConnector {
         PostgresSourceConfig config = new PostgresSourceConfig(connectorConfigs);
         ConnectionFactory connections = new ConnectionFactory(config);
         try (Connection conn = connections.openOnce()) {
-            List<TableId> found = Catalog.findTables(conn, config.includePatterns(), config.excludePatterns());
+            List<TableId> found = Catalog.findTables(conn, config.includePatterns(), config.excludePatterns(),
+                    config.tableTypes());
             if (found.isEmpty()) {
                 values.get(PostgresSourceConfig.TABLE_INCLUDE_LIST).addErrorMessage(
-                        "No table in the database matches these patterns (minus table.exclude.list). Patterns "
-                                + "match the whole schema.table, e.g. public\\.orders or public\\..*");
+                        "No table in the database matches these patterns (minus table.exclude.list, of types "
+                                + config.tableTypes() + "). Patterns match the whole schema.table, e.g. "
+                                + "public\\.orders or public\\..*");
             }
+            List<Object> picks = new ArrayList<>();
             for (TableId table : found) {
                 Optional<TableDefinition> definition = Catalog.describe(conn, table);
-                Optional<ColumnDefinition> column = definition.flatMap(d -> d.column(config.incrementingColumn()));
-                if (column.isEmpty()) {
-                    values.get(PostgresSourceConfig.INCREMENTING_COLUMN_NAME).addErrorMessage("Table " + table
-                            + " has no column \"" + config.incrementingColumn() + "\"; name a column every table "
-                            + "has, or exclude the table with table.exclude.list");
-                } else if (!List.of("int2", "int4", "int8").contains(column.get().typeName())) {
-                    values.get(PostgresSourceConfig.INCREMENTING_COLUMN_NAME).addErrorMessage("Column \""
-                            + config.incrementingColumn() + "\" of " + table + " is " + column.get().typeName()
-                            + "; incrementing mode needs an integer column (int2, int4, int8)");
+                if (definition.isEmpty()) {
+                    continue;
                 }
+                try {
+                    ReadPlan plan = ReadPlans.resolve(definition.get(), config.settingsFor(table));
+                    picks.add(table + ": " + plan.describe() + " (" + plan.reason() + ")");
+                } catch (PlanException e) {
+                    values.get(e.configKey()).addErrorMessage(e.getMessage());
+                }
+            }
+            if (config.mode() == Mode.AUTO) {
+                values.get(PostgresSourceConfig.MODE).recommendedValues(picks);
             }
             conn.commit();
         } catch (SQLException e) {

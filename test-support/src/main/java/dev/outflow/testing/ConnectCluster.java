@@ -71,10 +71,15 @@ public final class ConnectCluster implements AutoCloseable {
         workerProps.put("plugin.discovery", "hybrid_warn");
         workerProps.putAll(extraWorkerProps);
 
+        // One broker: the transaction log must fit on it, or exactly-once source workers cannot start.
+        java.util.Properties brokerProps = new java.util.Properties();
+        brokerProps.put("transaction.state.log.replication.factor", "1");
+        brokerProps.put("transaction.state.log.min.isr", "1");
         EmbeddedConnectCluster connect = new EmbeddedConnectCluster.Builder()
                 .name("outflow-connect")
                 .numWorkers(1)
                 .numBrokers(1)
+                .brokerProps(brokerProps)
                 .workerProps(workerProps)
                 .build();
         long started = System.nanoTime();

@@ -33,10 +33,20 @@ public final class PostgresSourceConfig extends AbstractConfig {
     public static final String TABLE_INCLUDE_LIST = "table.include.list";
     public static final String TABLE_EXCLUDE_LIST = "table.exclude.list";
     public static final String TOPIC_PREFIX = "topic.prefix";
+    public static final String TABLE_TYPES = "table.types";
+    public static final String TABLE_POLL_INTERVAL_MS = "table.poll.interval.ms";
 
     public static final String MODE = "mode";
     public static final String MODE_INCREMENTING = "incrementing";
     public static final String INCREMENTING_COLUMN_NAME = "incrementing.column.name";
+    public static final String TIMESTAMP_COLUMN_NAME = "timestamp.column.name";
+    public static final String TIEBREAKER_COLUMN_NAME = "timestamp.tiebreaker.column.name";
+    public static final String TIMESTAMP_DELAY_INTERVAL_MS = "timestamp.delay.interval.ms";
+    public static final String TIMESTAMP_TRANSACTION_WAIT_MAX_MS = "timestamp.open.transaction.wait.max.ms";
+    public static final String DB_TIMEZONE = "db.timezone";
+    public static final String RECORD_TIMESTAMP = "record.timestamp";
+    public static final String RECORD_TIMESTAMP_PRODUCE = "produce";
+    public static final String RECORD_TIMESTAMP_WATERMARK = "watermark";
 
     public static final String POLL_INTERVAL_MS = "poll.interval.ms";
     public static final String BATCH_MAX_ROWS = "batch.max.rows";
@@ -88,17 +98,68 @@ public final class PostgresSourceConfig extends AbstractConfig {
         def.define(TOPIC_PREFIX, Type.STRING, "", Importance.HIGH,
                 "Prefix of the topic names: rows of schema.table go to topic <topic.prefix><schema>.<table>.",
                 GROUP_TABLES, ++order, Width.MEDIUM, "Topic prefix");
+        def.define(TABLE_TYPES, Type.LIST, TableType.TABLE.configName(), new TableTypesValidator(),
+                Importance.LOW,
+                "Which kinds of relation may be read: TABLE (ordinary tables, and partitioned tables read "
+                        + "through their parent, never partition by partition), VIEW, MATERIALIZED VIEW, "
+                        + "FOREIGN TABLE. Views have no primary key: read them in bulk mode or name their "
+                        + "columns.",
+                GROUP_TABLES, ++order, Width.MEDIUM, "Table types", new TableTypesRecommender());
+        def.define(TABLE_POLL_INTERVAL_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(100), Importance.LOW,
+                "Milliseconds between two looks at the catalog for tables created or dropped while running; "
+                        + "a change reassigns the tables to the tasks.",
+                GROUP_TABLES, ++order, Width.SHORT, "Table poll interval (ms)");
 
         order = 0;
-        def.define(MODE, Type.STRING, MODE_INCREMENTING, ConfigDef.ValidString.in(MODE_INCREMENTING),
-                Importance.HIGH,
+        def.define(MODE, Type.STRING, MODE_INCREMENTING, new ModeValidator(), Importance.HIGH,
                 "How new rows are found. incrementing: rows whose incrementing.column.name is greater than the "
-                        + "last one read (an append-only table with an identity or serial key).",
+                        + "last one read (append-only tables with an identity or serial key). timestamp: rows "
+                        + "whose (timestamp.column.name, timestamp.tiebreaker.column.name) pair is after the last "
+                        + "pair read (inserts and updates). timestamp+incrementing: the same with "
+                        + "incrementing.column.name as the tiebreaker. bulk: the whole table on every poll. "
+                        + "auto: per table, timestamp if it has timestamp.column.name (the primary key as "
+                        + "tiebreaker), else incrementing on its identity/serial column, else bulk.",
                 GROUP_MODE, ++order, Width.SHORT, "Mode", new ModeRecommender());
         def.define(INCREMENTING_COLUMN_NAME, Type.STRING, "id", new NonBlankValidator(), Importance.HIGH,
                 "Column (int2, int4 or int8) whose strictly increasing values identify new rows. Rows where it "
                         + "is NULL are never read.",
                 GROUP_MODE, ++order, Width.MEDIUM, "Incrementing column");
+        def.define(TIMESTAMP_COLUMN_NAME, Type.STRING, "", Importance.HIGH,
+                "Column (timestamptz or timestamp) the writers set to the time of each insert and update, "
+                        + "e.g. updated_at. Required by the timestamp modes; used by auto when a table has it. "
+                        + "Rows where it is NULL are never read.",
+                GROUP_MODE, ++order, Width.MEDIUM, "Timestamp column");
+        def.define(TIEBREAKER_COLUMN_NAME, Type.STRING, "", Importance.MEDIUM,
+                "timestamp mode: a unique column that orders rows sharing one timestamp, so paging and "
+                        + "restarts never skip or repeat one. Empty: the table's single-column primary key.",
+                GROUP_MODE, ++order, Width.MEDIUM, "Tiebreaker column");
+        def.define(TIMESTAMP_DELAY_INTERVAL_MS, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+                "Timestamp modes: only rows whose timestamp is older than the database clock minus this many "
+                        + "milliseconds are read. Covers writers whose timestamps come from their own clock or "
+                        + "are set before their transaction; transactions open in the database are waited for "
+                        + "anyway (see timestamp.open.transaction.wait.max.ms).",
+                GROUP_MODE, ++order, Width.SHORT, "Timestamp delay (ms)");
+        def.define(TIMESTAMP_TRANSACTION_WAIT_MAX_MS, Type.LONG, 300_000L, ConfigDef.Range.atLeast(0),
+                Importance.LOW,
+                "Timestamp modes: rows newer than the start of the oldest transaction still open in the "
+                        + "database are not read until it ends, since it may yet commit a row with an older "
+                        + "timestamp. A transaction open longer than this many milliseconds stops holding reads "
+                        + "back (a warning names its pid); a row it commits later with a timestamp older than "
+                        + "the watermark is then missed. 0 turns the wait off.",
+                GROUP_MODE, ++order, Width.SHORT, "Open transaction wait (ms)");
+        def.define(DB_TIMEZONE, Type.STRING, "UTC", new ZoneValidator(), Importance.MEDIUM,
+                "Time zone in which a timestamp.column.name of type timestamp (without time zone) is written, "
+                        + "e.g. UTC or Europe/Paris: the database clock is converted to it to bound each read. "
+                        + "Not used for timestamptz columns, which are instants.",
+                GROUP_MODE, ++order, Width.SHORT, "Database time zone");
+        def.define(RECORD_TIMESTAMP, Type.STRING, RECORD_TIMESTAMP_PRODUCE,
+                ConfigDef.ValidString.in(RECORD_TIMESTAMP_PRODUCE, RECORD_TIMESTAMP_WATERMARK), Importance.LOW,
+                "The Kafka timestamp of each record. produce: the time it is sent (Kafka's default). watermark: in "
+                        + "the timestamp modes, the row's timestamp column (milliseconds). Beware: Kafka's "
+                        + "time-based retention (retention.ms, 7 days by default) deletes records by this "
+                        + "timestamp, so with watermark a backfill of older rows can be deleted at once; give "
+                        + "such topics retention.ms=-1.",
+                GROUP_MODE, ++order, Width.SHORT, "Record timestamp");
 
         order = 0;
         def.define(POLL_INTERVAL_MS, Type.INT, 5_000, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
@@ -149,6 +210,65 @@ public final class PostgresSourceConfig extends AbstractConfig {
 
     public String incrementingColumn() {
         return getString(INCREMENTING_COLUMN_NAME).trim();
+    }
+
+    public Mode mode() {
+        return Mode.of(getString(MODE));
+    }
+
+    /** The timestamp column, or empty when none is configured. */
+    public String timestampColumn() {
+        return getString(TIMESTAMP_COLUMN_NAME).trim();
+    }
+
+    /** The tiebreaker column, or empty for "the primary key". */
+    public String tiebreakerColumn() {
+        return getString(TIEBREAKER_COLUMN_NAME).trim();
+    }
+
+    public long timestampDelayMs() {
+        return getLong(TIMESTAMP_DELAY_INTERVAL_MS);
+    }
+
+    public long openTransactionWaitMaxMs() {
+        return getLong(TIMESTAMP_TRANSACTION_WAIT_MAX_MS);
+    }
+
+    /** Whether records carry the row's watermark as their Kafka timestamp. */
+    public boolean watermarkRecordTimestamp() {
+        return RECORD_TIMESTAMP_WATERMARK.equals(getString(RECORD_TIMESTAMP));
+    }
+
+    public String dbTimezone() {
+        return getString(DB_TIMEZONE).trim();
+    }
+
+    public java.util.Set<TableType> tableTypes() {
+        java.util.Set<TableType> types = java.util.EnumSet.noneOf(TableType.class);
+        getList(TABLE_TYPES).stream().map(String::trim).filter(s -> !s.isEmpty()).map(TableType::of)
+                .forEach(types::add);
+        return types;
+    }
+
+    /** How {@code table} is to be read: the connector-wide settings. */
+    public TableSettings settingsFor(dev.outflow.source.catalog.TableId table) {
+        return new TableSettings(mode(), timestampColumn(), incrementingColumn(), tiebreakerColumn(),
+                topicName(topicPrefix() + table.qualifiedName()));
+    }
+
+    /**
+     * A valid Kafka topic name: Kafka allows only ASCII letters, digits, '.', '_' and '-' (at most 249), so every
+     * other character of a table name (space, quote, non-ASCII letter) becomes '_'.
+     */
+    public static String topicName(String wanted) {
+        StringBuilder topic = new StringBuilder(wanted.length());
+        wanted.codePoints().forEach(c -> topic.append(c < 128 && (Character.isLetterOrDigit(c) || c == '.'
+                || c == '_' || c == '-') ? (char) c : '_'));
+        return topic.length() > 249 ? topic.substring(0, 249) : topic.toString();
+    }
+
+    public long tablePollIntervalMs() {
+        return getLong(TABLE_POLL_INTERVAL_MS);
     }
 
     public int pollIntervalMs() {
@@ -224,10 +344,77 @@ public final class PostgresSourceConfig extends AbstractConfig {
         }
     }
 
+    static final class ModeValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            String mode = value == null ? "" : ((String) value).trim();
+            if (Mode.configNames().stream().noneMatch(m -> m.equalsIgnoreCase(mode))) {
+                throw new ConfigException(name, value, "must be one of " + Mode.configNames());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return String.join(", ", Mode.configNames());
+        }
+    }
+
+    static final class ZoneValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            try {
+                java.time.ZoneId.of(((String) value).trim());
+            } catch (RuntimeException e) {
+                throw new ConfigException(name, value, "is not a time zone; use a region such as Europe/Paris, "
+                        + "or UTC");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "a time zone id, e.g. UTC or Europe/Paris";
+        }
+    }
+
+    static final class TableTypesValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            @SuppressWarnings("unchecked")
+            List<String> types = (List<String>) value;
+            if (types == null || types.stream().allMatch(String::isBlank)) {
+                throw new ConfigException(name, value, "must name at least one of " + TableType.configNames());
+            }
+            for (String type : types) {
+                try {
+                    TableType.of(type);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(name, type, e.getMessage());
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return String.join(", ", TableType.configNames());
+        }
+    }
+
+    static final class TableTypesRecommender implements ConfigDef.Recommender {
+        @Override
+        public List<Object> validValues(String name, Map<String, Object> parsedConfig) {
+            return List.copyOf(TableType.configNames());
+        }
+
+        @Override
+        public boolean visible(String name, Map<String, Object> parsedConfig) {
+            return true;
+        }
+    }
+
     static final class ModeRecommender implements ConfigDef.Recommender {
         @Override
         public List<Object> validValues(String name, Map<String, Object> parsedConfig) {
-            return List.of(MODE_INCREMENTING);
+            return List.copyOf(Mode.configNames());
         }
 
         @Override

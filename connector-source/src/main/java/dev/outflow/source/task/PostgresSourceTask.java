@@ -24,8 +24,8 @@ import dev.outflow.source.connection.SqlErrors;
 /**
  * Polls the tables assigned to this task, one page of one table per {@code poll()}, round robin over the tables
  * that are due. A database outage never fails the task: the connection is dropped, the poll reports a
- * {@link RetriableException} (Connect logs it and polls again), and the next poll reconnects with backoff and
- * resumes from the last emitted row.
+ * {@link RetriableException} (Connect logs it and polls again), and later polls reconnect, no more often than
+ * every {@code connection.backoff.ms}, and resume from the last emitted row.
  */
 public class PostgresSourceTask extends SourceTask {
     private static final Logger log = LoggerFactory.getLogger(PostgresSourceTask.class);
@@ -36,6 +36,8 @@ public class PostgresSourceTask extends SourceTask {
     private final CountDownLatch stopped = new CountDownLatch(1);
     // Written by the polling thread, closed by stop() from another thread.
     private volatile Connection conn;
+    private long nextConnectAtMs;
+    private int failedConnects;
     private int nextReader;
 
     @Override
@@ -50,11 +52,17 @@ public class PostgresSourceTask extends SourceTask {
         List<TableId> tables = TableId.decodeAll(config.taskTables());
         List<Map<String, String>> partitions = tables.stream().map(SourceOffsets::partition).toList();
         Map<Map<String, String>, Map<String, Object>> offsets = context.offsetStorageReader().offsets(partitions);
+        ReadOptions options = ReadOptions.of(config);
         for (TableId table : tables) {
-            Long last = SourceOffsets.readIncrementing(table, offsets.get(SourceOffsets.partition(table)));
-            readers.add(new TableReader(table, config.topicPrefix(), config.incrementingColumn(), last));
+            readers.add(new TableReader(table, config.settingsFor(table), options,
+                    offsets.get(SourceOffsets.partition(table))));
         }
-        log.info("Source task started for {} table(s): {}", tables.size(), tables);
+        if (tables.isEmpty()) {
+            log.warn("Source task started without tables: no table matches table.include.list yet; the connector "
+                    + "looks for new ones every table.poll.interval.ms");
+        } else {
+            log.info("Source task started for {} table(s): {}", tables.size(), tables);
+        }
     }
 
     @Override
@@ -70,9 +78,12 @@ public class PostgresSourceTask extends SourceTask {
             stopped.await(Math.max(1, wait), TimeUnit.MILLISECONDS);
             return null;
         }
+        Connection connection = connection();
+        if (connection == null) {
+            return null;
+        }
         try {
-            List<SourceRecord> records = reader.poll(connection(), config.batchMaxRows(), config.pollIntervalMs(),
-                    System.currentTimeMillis());
+            List<SourceRecord> records = reader.poll(connection, System.currentTimeMillis());
             return records.isEmpty() ? null : records;
         } catch (SQLException e) {
             closeConnection();
@@ -81,7 +92,7 @@ public class PostgresSourceTask extends SourceTask {
                 throw new RetriableException("The definition of " + reader.table() + " changed while reading it; "
                         + "reading its catalog again", e);
             }
-            if (SqlErrors.isTransient(e)) {
+            if (SqlErrors.isTransient(e) || stopped.getCount() == 0) {
                 throw new RetriableException("Lost the database while reading " + reader.table()
                         + " (SQLSTATE " + e.getSQLState() + "); reconnecting", e);
             }
@@ -103,19 +114,35 @@ public class PostgresSourceTask extends SourceTask {
         return null;
     }
 
+    /**
+     * The open connection, or a new one. While the database is unreachable, tries at most once per
+     * {@code connection.backoff.ms}, waiting in between (and returning null) so stop() is never held up.
+     */
     private Connection connection() throws InterruptedException {
         if (stopped.getCount() == 0) {
-            throw new RetriableException("Task is stopping");
+            return null;
         }
-        if (conn == null) {
-            try {
-                conn = connections.open();
-            } catch (SQLException e) {
-                throw new RetriableException("Cannot reach the database at " + connections.redactedUrl() + " ("
-                        + e.getMessage() + "); will retry", e);
+        if (conn != null) {
+            return conn;
+        }
+        long wait = nextConnectAtMs - System.currentTimeMillis();
+        if (wait > 0) {
+            stopped.await(wait, TimeUnit.MILLISECONDS);
+            return null;
+        }
+        try {
+            conn = connections.openOnce();
+            if (failedConnects > 0) {
+                log.info("Reconnected to {} after {} failed attempt(s)", connections.redactedUrl(), failedConnects);
             }
+            failedConnects = 0;
+            return conn;
+        } catch (SQLException e) {
+            failedConnects++;
+            nextConnectAtMs = System.currentTimeMillis() + config.connectionBackoffMs();
+            throw new RetriableException("Cannot reach the database at " + connections.redactedUrl() + " ("
+                    + e.getMessage() + "); retrying in " + config.connectionBackoffMs() + " ms", e);
         }
-        return conn;
     }
 
     private synchronized void closeConnection() {

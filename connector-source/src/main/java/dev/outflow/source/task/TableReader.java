@@ -4,10 +4,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Objects;
 
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -16,39 +19,51 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.outflow.source.catalog.Catalog;
-import dev.outflow.source.catalog.ColumnDefinition;
 import dev.outflow.source.catalog.TableDefinition;
 import dev.outflow.source.catalog.TableId;
-import dev.outflow.source.query.IncrementingQuery;
+import dev.outflow.source.config.Mode;
+import dev.outflow.source.config.TableSettings;
+import dev.outflow.source.query.KeyColumn;
+import dev.outflow.source.query.KeysetQuery;
+import dev.outflow.source.query.PlanException;
+import dev.outflow.source.query.ReadHorizon;
+import dev.outflow.source.query.ReadPlan;
+import dev.outflow.source.query.ReadPlans;
 import dev.outflow.source.types.AvroNames;
 import dev.outflow.source.types.RowMapper;
 
 /**
- * Reads one table page by page in {@code incrementing} mode and remembers where it is. The position it keeps is
- * exactly the offset attached to the last record it returned, so a restart resumes after that row.
+ * Reads one table page by page and remembers where it is. The position it keeps is exactly the offset attached to
+ * the last record it returned, so a restart resumes right after that row, even inside a run of rows sharing one
+ * timestamp.
  */
 final class TableReader {
     private static final Logger log = LoggerFactory.getLogger(TableReader.class);
-    private static final Set<String> INTEGER_TYPES = Set.of("int2", "int4", "int8");
 
     private final TableId table;
-    private final String topic;
-    private final String incrementingColumn;
+    private final TableSettings settings;
+    private final ReadOptions options;
     private final Map<String, String> sourcePartition;
-    private Long lastValue;
+    // The offset of the last row emitted (or the stored one), and its key as bind texts; null: from the start.
+    private Map<String, ?> lastOffset;
+    private List<String> position;
     private long nextPollAtMs;
 
-    // Built from the catalog on first use, and again after the table's definition changed.
+    // Built from the catalog on first use, and again whenever the table's definition changes.
+    private String fingerprint;
+    private ReadPlan plan;
     private RowMapper mapper;
-    private IncrementingQuery query;
-    private int incrementingIndex;
+    private KeysetQuery query;
+    private ReadHorizon horizon;
+    private boolean missingLogged;
+    private Integer warnedPid;
 
-    TableReader(TableId table, String topicPrefix, String incrementingColumn, Long lastValue) {
+    TableReader(TableId table, TableSettings settings, ReadOptions options, Map<String, ?> storedOffset) {
         this.table = table;
-        this.topic = topicPrefix + table.qualifiedName();
-        this.incrementingColumn = incrementingColumn;
+        this.settings = settings;
+        this.options = options;
         this.sourcePartition = SourceOffsets.partition(table);
-        this.lastValue = lastValue;
+        this.lastOffset = storedOffset;
     }
 
     TableId table() {
@@ -61,66 +76,165 @@ final class TableReader {
 
     /** Forget the table's definition, so the next poll reads it from the catalog again. */
     void invalidateDefinition() {
-        mapper = null;
+        fingerprint = null;
     }
 
     /**
      * Reads one page in its own read-only transaction. A short page means the table is drained for now, so the
-     * next poll of it waits {@code pollIntervalMs}; a full page means more rows wait, so it is due again at once.
+     * next poll of it waits {@code poll.interval.ms}; a full page means more rows wait, so it is due again at once.
      */
-    List<SourceRecord> poll(Connection conn, int pageSize, long pollIntervalMs, long nowMs) throws SQLException {
-        if (mapper == null && !describe(conn)) {
+    List<SourceRecord> poll(Connection conn, long nowMs) throws SQLException {
+        if (!definitionCurrent(conn)) {
             conn.commit();
-            nextPollAtMs = nowMs + pollIntervalMs;
+            nextPollAtMs = nowMs + options.pollIntervalMs();
             return List.of();
         }
+        int pageSize = options.pageSize();
+        String bound = plan.timestamp().isPresent() ? readHorizon(conn) : null;
         List<SourceRecord> records = new ArrayList<>();
-        try (PreparedStatement st = conn.prepareStatement(lastValue == null ? query.firstPage() : query.nextPage())) {
+        try (PreparedStatement st = conn.prepareStatement(position == null ? query.firstPage()
+                : query.nextPage())) {
             st.setFetchSize(pageSize);
             int p = 1;
-            if (lastValue != null) {
-                st.setLong(p++, lastValue);
+            if (position != null) {
+                for (String value : position) {
+                    st.setString(p++, value);
+                }
+            }
+            if (bound != null) {
+                st.setString(p++, bound);
             }
             st.setInt(p, pageSize);
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    Struct value = mapper.readValue(rs);
-                    long id = rs.getLong(incrementingIndex);
-                    records.add(new SourceRecord(sourcePartition, SourceOffsets.incrementing(id), topic, null,
-                            mapper.keySchema(), mapper.key(value), mapper.valueSchema(), value));
-                    lastValue = id;
+                    records.add(record(rs));
                 }
             }
         }
         conn.commit();
-        nextPollAtMs = records.size() < pageSize ? nowMs + pollIntervalMs : nowMs;
+        boolean drained = records.size() < pageSize;
+        nextPollAtMs = drained ? nowMs + options.pollIntervalMs() : nowMs;
+        if (drained && plan.mode() == Mode.BULK) {
+            position = null; // the next pass reads the whole table again
+        }
         if (!records.isEmpty()) {
-            log.debug("Read {} rows from {} up to {}={}", records.size(), table, incrementingColumn, lastValue);
+            log.debug("Read {} rows from {} up to {}", records.size(), table, lastOffset);
         }
         return records;
     }
 
-    private boolean describe(Connection conn) throws SQLException {
-        TableDefinition definition = Catalog.describe(conn, table).orElse(null);
-        if (definition == null) {
-            log.warn("Table {} no longer exists; it is skipped until it is created again", table);
+    private SourceRecord record(ResultSet rs) throws SQLException {
+        Struct value = mapper.readValue(rs);
+        List<KeyColumn> key = plan.key();
+        Object[] typed = new Object[key.size()];
+        List<String> texts = new ArrayList<>(key.size());
+        Long timestampMs = null;
+        for (int k = 0; k < key.size(); k++) {
+            KeyColumn column = key.get(k);
+            int index = query.keyIndex(k);
+            Object v = keyValue(rs, index, column);
+            if (v == null) {
+                // Excluded by the query's conditions; seeing one means the table changed under us.
+                throw new ConnectException("Key column \"" + column.name() + "\" of " + table + " is NULL");
+            }
+            typed[k] = v;
+            texts.add(column.role() == KeyColumn.Role.TIMESTAMP ? SourceOffsets.toText(column, v)
+                    : v.toString());
+            if (column.role() == KeyColumn.Role.TIMESTAMP && options.watermarkRecordTimestamp()) {
+                timestampMs = Math.floorDiv((Long) v, 1_000L);
+            }
+        }
+        position = texts;
+        Map<String, Object> offset = plan.keepsPosition() ? SourceOffsets.offset(plan, typed) : null;
+        lastOffset = offset;
+        return new SourceRecord(sourcePartition, offset, settings.topic(), null, mapper.keySchema(),
+                mapper.key(value), mapper.valueSchema(), value, timestampMs);
+    }
+
+    /** A key value as its offset keeps it: microseconds for the timestamp, a long for integers, else text. */
+    private static Object keyValue(ResultSet rs, int index, KeyColumn column) throws SQLException {
+        if (column.role() == KeyColumn.Role.TIMESTAMP) {
+            if (column.isLocalTimestamp()) {
+                LocalDateTime t = rs.getObject(index, LocalDateTime.class);
+                return t == null ? null : micros(t.toEpochSecond(ZoneOffset.UTC), t.getNano());
+            }
+            OffsetDateTime t = rs.getObject(index, OffsetDateTime.class);
+            return t == null ? null : micros(t.toEpochSecond(), t.getNano());
+        }
+        if (column.isInteger()) {
+            long v = rs.getLong(index);
+            return rs.wasNull() ? null : v;
+        }
+        return rs.getString(index);
+    }
+
+    private static long micros(long epochSecond, int nano) {
+        return Math.addExact(Math.multiplyExact(epochSecond, 1_000_000L), nano / 1_000L);
+    }
+
+    private String readHorizon(Connection conn) throws SQLException {
+        KeyColumn ts = plan.timestamp().orElseThrow();
+        ReadHorizon.Horizon h = horizon.read(conn, options.timestampDelayMs(), options.openTransactionWaitMaxMs(),
+                options.dbTimezone(), ts.isLocalTimestamp());
+        if (h.ignoredPid() != null && !h.ignoredPid().equals(warnedPid)) {
+            warnedPid = h.ignoredPid();
+            log.warn("Transaction of backend pid {} has been open since {}, longer than "
+                    + "timestamp.open.transaction.wait.max.ms; reads of {} no longer wait for it, so a row it "
+                    + "commits with an older \"{}\" would be missed", h.ignoredPid(), h.ignoredSince(), table,
+                    ts.name());
+        }
+        return h.bound();
+    }
+
+    /**
+     * Checks the catalog (one cheap query) and rebuilds the row mapping and query when the table changed: columns
+     * added, dropped or retyped are picked up without a restart. False when the table does not exist.
+     */
+    private boolean definitionCurrent(Connection conn) throws SQLException {
+        String current = Catalog.fingerprint(conn, table).orElse(null);
+        if (current == null) {
+            if (!missingLogged) {
+                log.warn("Table {} does not exist (any more); it is skipped until it exists again", table);
+                missingLogged = true;
+            }
+            fingerprint = null;
             return false;
         }
-        ColumnDefinition column = definition.column(incrementingColumn).orElseThrow(() -> new ConnectException(
-                "Table " + table + " has no column \"" + incrementingColumn + "\" (incrementing.column.name). "
-                        + "Name an integer column every table has, or exclude this table with table.exclude.list."));
-        if (!INTEGER_TYPES.contains(column.typeName())) {
-            throw new ConnectException("Column \"" + incrementingColumn + "\" of " + table + " is "
-                    + column.typeName() + "; incrementing mode needs int2, int4 or int8.");
+        missingLogged = false;
+        if (current.equals(fingerprint)) {
+            return true;
         }
-        mapper = new RowMapper(definition, AvroNames.fullName(topic), fallback -> log.warn(
+        TableDefinition definition = Catalog.describe(conn, table).orElse(null);
+        if (definition == null) {
+            return false;
+        }
+        ReadPlan newPlan;
+        try {
+            newPlan = ReadPlans.resolve(definition, settings);
+        } catch (PlanException e) {
+            throw new ConnectException(e.getMessage() + " (" + e.configKey() + ")");
+        }
+        boolean first = plan == null;
+        boolean sameKey = !first && Objects.equals(plan.key(), newPlan.key());
+        mapper = new RowMapper(definition, AvroNames.fullName(settings.topic()), fallback -> log.warn(
                 "Column \"{}\" of {} has a type without a mapping rule; it travels as its text form",
                 fallback.column(), table));
-        query = new IncrementingQuery(table, mapper.columnNames(), incrementingColumn);
-        incrementingIndex = mapper.columnNames().indexOf(incrementingColumn) + 1;
-        log.info("Reading {} into topic {} ({} columns, key: {}, incrementing by {}, from {})", table, topic,
-                definition.columns().size(), definition.primaryKey().isEmpty() ? "none" : definition.primaryKey(),
-                incrementingColumn, lastValue == null ? "the beginning" : "after " + lastValue);
+        query = new KeysetQuery(table, mapper.columnNames(), newPlan.key(), newPlan.timestamp().orElse(null));
+        horizon = newPlan.timestamp().map(ReadHorizon::new).orElse(null);
+        if (!sameKey) {
+            position = SourceOffsets.keyText(newPlan, lastOffset);
+        }
+        plan = newPlan;
+        fingerprint = current;
+        if (first) {
+            log.info("Reading {} into topic {}: {} ({}; {} columns, record key: {}), from {}", table,
+                    settings.topic(), plan.describe(), plan.reason(), definition.columns().size(),
+                    definition.primaryKey().isEmpty() ? "none" : definition.primaryKey(),
+                    position == null ? "the beginning" : "after " + lastOffset);
+        } else {
+            log.info("Definition of {} changed; now {} columns, {}", table, definition.columns().size(),
+                    plan.describe());
+        }
         return true;
     }
 }

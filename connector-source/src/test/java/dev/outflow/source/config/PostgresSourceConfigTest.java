@@ -63,9 +63,17 @@ class PostgresSourceConfigTest {
     @Test
     void validationReportsUnsupportedModeOnTheModeKey() {
         Map<String, String> props = valid();
-        props.put("mode", "timestamp");
+        props.put("mode", "snapshot");
         List<ConfigValue> values = PostgresSourceConfig.CONFIG_DEF.validate(props);
         ConfigValue mode = values.stream().filter(v -> v.name().equals("mode")).findFirst().orElseThrow();
         assertEquals(1, mode.errorMessages().size(), mode.errorMessages().toString());
+    }
+
+    @Test
+    void topicNamesKeepOnlyWhatKafkaAllows() {
+        assertEquals("pg.public.orders", PostgresSourceConfig.topicName("pg.public.orders"));
+        assertEquals("pg.Sales_Dept.Order__Items___t_",
+                PostgresSourceConfig.topicName("pg.Sales Dept.Order \"Items\" \u00e9t\u00e9"));
+        assertEquals(249, PostgresSourceConfig.topicName("x".repeat(300)).length());
     }
 }
