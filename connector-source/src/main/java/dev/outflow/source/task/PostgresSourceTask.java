@@ -52,7 +52,8 @@ public class PostgresSourceTask extends SourceTask {
         Map<Map<String, String>, Map<String, Object>> offsets = context.offsetStorageReader().offsets(partitions);
         for (TableId table : tables) {
             Long last = SourceOffsets.readIncrementing(table, offsets.get(SourceOffsets.partition(table)));
-            readers.add(new TableReader(table, config.topicPrefix(), config.incrementingColumn(), last));
+            readers.add(new TableReader(table, config.topicPrefix(), config.incrementingColumn(), last,
+                    config.typeOptions()));
         }
         log.info("Source task started for {} table(s): {}", tables.size(), tables);
     }

@@ -22,6 +22,7 @@ import dev.outflow.source.catalog.TableId;
 import dev.outflow.source.query.IncrementingQuery;
 import dev.outflow.source.types.AvroNames;
 import dev.outflow.source.types.RowMapper;
+import dev.outflow.source.types.TypeOptions;
 
 /**
  * Reads one table page by page in {@code incrementing} mode and remembers where it is. The position it keeps is
@@ -35,6 +36,7 @@ final class TableReader {
     private final String topic;
     private final String incrementingColumn;
     private final Map<String, String> sourcePartition;
+    private final TypeOptions typeOptions;
     private Long lastValue;
     private long nextPollAtMs;
 
@@ -43,7 +45,9 @@ final class TableReader {
     private IncrementingQuery query;
     private int incrementingIndex;
 
-    TableReader(TableId table, String topicPrefix, String incrementingColumn, Long lastValue) {
+    TableReader(TableId table, String topicPrefix, String incrementingColumn, Long lastValue,
+            TypeOptions typeOptions) {
+        this.typeOptions = typeOptions;
         this.table = table;
         this.topic = topicPrefix + table.qualifiedName();
         this.incrementingColumn = incrementingColumn;
@@ -113,9 +117,7 @@ final class TableReader {
             throw new ConnectException("Column \"" + incrementingColumn + "\" of " + table + " is "
                     + column.typeName() + "; incrementing mode needs int2, int4 or int8.");
         }
-        mapper = new RowMapper(definition, AvroNames.fullName(topic), fallback -> log.warn(
-                "Column \"{}\" of {} has a type without a mapping rule; it travels as its text form",
-                fallback.column(), table));
+        mapper = new RowMapper(definition, AvroNames.fullName(topic), typeOptions);
         query = new IncrementingQuery(table, mapper.columnNames(), incrementingColumn);
         incrementingIndex = mapper.columnNames().indexOf(incrementingColumn) + 1;
         log.info("Reading {} into topic {} ({} columns, key: {}, incrementing by {}, from {})", table, topic,
