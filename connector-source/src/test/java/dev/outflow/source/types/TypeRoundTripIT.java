@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.OffsetTime;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaAndValue;
@@ -48,6 +50,7 @@ import dev.outflow.source.catalog.TableDefinition;
 import dev.outflow.source.catalog.TableId;
 import dev.outflow.source.query.Identifiers;
 import dev.outflow.testing.ConnectCluster;
+import dev.outflow.testing.ExampleConfig;
 import dev.outflow.testing.PostgresServer;
 import dev.outflow.testing.SchemaRegistryServer;
 
@@ -535,6 +538,35 @@ class TypeRoundTripIT {
         }
         assertEquals(3, view.size());
         return view;
+    }
+
+    /**
+     * The same table through a real Connect worker running the source connector (the task's own reader, the
+     * worker's converter and Kafka), consumed from the topic with the same converter.
+     */
+    @Test
+    void everyTypeArrivesThroughARealConnectWorker() throws Exception {
+        Map<Integer, Map<String, JsonNode>> expected = postgresView();
+        try (ConnectCluster connect = ConnectCluster.start(registry)) {
+            ExampleConfig source = ExampleConfig.load("source-postgres.json")
+                    .with("connection.url", pg.jdbcUrl())
+                    .with("connection.user", pg.user())
+                    .with("connection.password", pg.password())
+                    .with("table.include.list", "public\\.all_types")
+                    .with("poll.interval.ms", "500");
+            connect.configureConnector("types-source", source.config());
+            connect.awaitRunning("types-source", 1, Duration.ofSeconds(60));
+            List<ConsumerRecord<byte[], byte[]>> records = connect.consume(TOPIC, 3, Duration.ofSeconds(60));
+            assertEquals(3, records.size());
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                Struct received = (Struct) converter.toConnectData(TOPIC, record.value()).value();
+                int id = received.getInt32("id");
+                for (Col c : columns) {
+                    compare(c.kind(), expected.get(id).get(c.name()), received.get(c.name()),
+                            "worker: row " + id + " column " + c.name() + " (" + c.sqlType() + ")");
+                }
+            }
+        }
     }
 
     @Test
