@@ -73,15 +73,13 @@ public final class Catalog {
               JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
              WHERE n.nspname = ? AND c.relname = ?""";
 
-    // For a domain, report its base type and the domain's own modifier: a domain is read as its base type.
+    // Types are resolved by TypeCatalog (domains to their base type, arrays to their element, ...). A domain's
+    // NOT NULL makes the column NOT NULL too.
     private static final String COLUMNS = """
-            SELECT a.attname,
-                   CASE WHEN t.typtype = 'd' THEN bt.typname ELSE t.typname END AS type_name,
-                   CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END AS typmod,
+            SELECT a.attname, a.atttypid, a.atttypmod,
                    a.attnotnull OR (t.typtype = 'd' AND t.typnotnull) AS not_null
               FROM pg_catalog.pg_attribute a
               JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
-              LEFT JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype
              WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped
              ORDER BY a.attnum""";
 
@@ -140,16 +138,7 @@ public final class Catalog {
         if (oid.isEmpty()) {
             return Optional.empty();
         }
-        List<ColumnDefinition> columns = new ArrayList<>();
-        try (PreparedStatement st = conn.prepareStatement(COLUMNS)) {
-            st.setLong(1, oid.get());
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    columns.add(new ColumnDefinition(rs.getString(1), rs.getString(2), rs.getInt(3),
-                            rs.getBoolean(4)));
-                }
-            }
-        }
+        List<ColumnDefinition> columns = columns(conn, oid.get());
         List<String> primaryKey = new ArrayList<>();
         try (PreparedStatement st = conn.prepareStatement(PRIMARY_KEY)) {
             st.setLong(1, oid.get());
@@ -178,6 +167,29 @@ public final class Catalog {
             }
         }
         return Optional.of(new TableDefinition(id, columns, primaryKey, sequenceColumns, uniqueColumns));
+    }
+
+    private static List<ColumnDefinition> columns(Connection conn, long tableOid) throws SQLException {
+        List<String> names = new ArrayList<>();
+        List<long[]> types = new ArrayList<>();
+        List<Boolean> notNull = new ArrayList<>();
+        try (PreparedStatement st = conn.prepareStatement(COLUMNS)) {
+            st.setLong(1, tableOid);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                    types.add(new long[] {rs.getLong(2), rs.getInt(3)});
+                    notNull.add(rs.getBoolean(4));
+                }
+            }
+        }
+        TypeCatalog typeCatalog = new TypeCatalog(conn);
+        List<ColumnDefinition> columns = new ArrayList<>(names.size());
+        for (int i = 0; i < names.size(); i++) {
+            PgType type = typeCatalog.resolve(types.get(i)[0], (int) types.get(i)[1]);
+            columns.add(new ColumnDefinition(names.get(i), type, notNull.get(i)));
+        }
+        return columns;
     }
 
     private static Optional<Long> oid(Connection conn, TableId id) throws SQLException {

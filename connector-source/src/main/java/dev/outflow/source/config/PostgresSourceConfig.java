@@ -1,6 +1,8 @@
 package dev.outflow.source.config;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -13,6 +15,8 @@ import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
+import dev.outflow.source.types.TypeOptions;
+
 /**
  * Every configuration key of the PostgreSQL source connector. Names follow Confluent's JDBC source where the
  * meaning is the same, so users migrating from it recognise them.
@@ -23,6 +27,7 @@ public final class PostgresSourceConfig extends AbstractConfig {
     public static final String GROUP_TABLES = "Tables";
     public static final String GROUP_MODE = "Mode";
     public static final String GROUP_POLLING = "Polling";
+    public static final String GROUP_TYPES = "Types";
 
     public static final String CONNECTION_URL = "connection.url";
     public static final String CONNECTION_USER = "connection.user";
@@ -50,6 +55,10 @@ public final class PostgresSourceConfig extends AbstractConfig {
 
     public static final String POLL_INTERVAL_MS = "poll.interval.ms";
     public static final String BATCH_MAX_ROWS = "batch.max.rows";
+
+    public static final String NUMERIC_UNCONSTRAINED_HANDLING = "numeric.unconstrained.handling";
+    public static final String NUMERIC_UNCONSTRAINED_SCALE = "numeric.unconstrained.scale";
+    public static final String UNKNOWN_TYPE_HANDLING = "unknown.type.handling";
 
     /** Written by the connector into each task's configuration: the tables that task reads. */
     public static final String TASK_TABLES = "outflow.task.tables";
@@ -171,7 +180,36 @@ public final class PostgresSourceConfig extends AbstractConfig {
                 GROUP_POLLING, ++order, Width.SHORT, "Rows per query");
 
         def.defineInternal(TASK_TABLES, Type.STRING, "", Importance.LOW);
+
+        defineTypes(def);
         return def;
+    }
+
+    /** Group "Types": how values without one exact mapping travel (docs/types.md explains each choice). */
+    private static void defineTypes(ConfigDef def) {
+        int order = 0;
+        List<String> numericModes = enumValues(TypeOptions.NumericHandling.values());
+        def.define(NUMERIC_UNCONSTRAINED_HANDLING, Type.STRING, TypeOptions.DEFAULTS.unconstrainedNumeric()
+                        .configValue(), new LowerCaseChoice(numericModes), Importance.MEDIUM,
+                "How a numeric column declared without precision and scale travels (numeric(p,s) is always an "
+                        + "exact decimal). string: PostgreSQL's exact text, every digit kept, NaN and Infinity "
+                        + "included. double: a 64-bit float (about 15 significant digits). decimal: a decimal "
+                        + "with scale " + NUMERIC_UNCONSTRAINED_SCALE + " (rounded half away from zero, as PostgreSQL rounds; at most 38 digits; "
+                        + "NaN and Infinity travel as null).",
+                GROUP_TYPES, ++order, Width.SHORT, "Unconstrained numeric", new ChoiceRecommender(numericModes));
+        def.define(NUMERIC_UNCONSTRAINED_SCALE, Type.INT, TypeOptions.DEFAULTS.unconstrainedScale(),
+                ConfigDef.Range.between(0, 38), Importance.LOW,
+                "Scale (digits after the point) of unconstrained numerics when " + NUMERIC_UNCONSTRAINED_HANDLING
+                        + "=decimal.",
+                GROUP_TYPES, ++order, Width.SHORT, "Unconstrained numeric scale");
+        List<String> unknownModes = enumValues(TypeOptions.UnknownTypeHandling.values());
+        def.define(UNKNOWN_TYPE_HANDLING, Type.STRING, TypeOptions.DEFAULTS.unknownTypes().configValue(),
+                new LowerCaseChoice(unknownModes), Importance.MEDIUM,
+                "What happens to a column whose type has no mapping rule (an extension's type, say); the "
+                        + "connector logs one warning naming the table and column either way. text: it travels "
+                        + "as PostgreSQL's text form. skip: the column is left out (a primary key column still "
+                        + "travels, as text).",
+                GROUP_TYPES, ++order, Width.SHORT, "Unknown types", new ChoiceRecommender(unknownModes));
     }
 
     public String connectionUrl() {
@@ -277,6 +315,16 @@ public final class PostgresSourceConfig extends AbstractConfig {
 
     public int batchMaxRows() {
         return getInt(BATCH_MAX_ROWS);
+    }
+
+    /** The type mapping options of group "Types". */
+    public TypeOptions typeOptions() {
+        return new TypeOptions(
+                TypeOptions.NumericHandling.valueOf(
+                        getString(NUMERIC_UNCONSTRAINED_HANDLING).trim().toUpperCase(Locale.ROOT)),
+                getInt(NUMERIC_UNCONSTRAINED_SCALE),
+                TypeOptions.UnknownTypeHandling.valueOf(
+                        getString(UNKNOWN_TYPE_HANDLING).trim().toUpperCase(Locale.ROOT)));
     }
 
     public String taskTables() {
@@ -415,6 +463,49 @@ public final class PostgresSourceConfig extends AbstractConfig {
         @Override
         public List<Object> validValues(String name, Map<String, Object> parsedConfig) {
             return List.copyOf(Mode.configNames());
+        }
+
+        @Override
+        public boolean visible(String name, Map<String, Object> parsedConfig) {
+            return true;
+        }
+    }
+
+    private static List<String> enumValues(Enum<?>[] values) {
+        return Arrays.stream(values).map(v -> v.name().toLowerCase(Locale.ROOT)).toList();
+    }
+
+    /** One of a fixed set of lower-case values (case and surrounding blanks ignored). */
+    static final class LowerCaseChoice implements ConfigDef.Validator {
+        private final List<String> choices;
+
+        LowerCaseChoice(List<String> choices) {
+            this.choices = choices;
+        }
+
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value == null || !choices.contains(((String) value).trim().toLowerCase(Locale.ROOT))) {
+                throw new ConfigException(name, value, "must be one of " + String.join(", ", choices));
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "one of " + String.join(", ", choices);
+        }
+    }
+
+    static final class ChoiceRecommender implements ConfigDef.Recommender {
+        private final List<Object> choices;
+
+        ChoiceRecommender(List<String> choices) {
+            this.choices = List.copyOf(choices);
+        }
+
+        @Override
+        public List<Object> validValues(String name, Map<String, Object> parsedConfig) {
+            return choices;
         }
 
         @Override

@@ -55,7 +55,7 @@ public class PostgresSourceTask extends SourceTask {
         ReadOptions options = ReadOptions.of(config);
         for (TableId table : tables) {
             readers.add(new TableReader(table, config.settingsFor(table), options,
-                    offsets.get(SourceOffsets.partition(table))));
+                    offsets.get(SourceOffsets.partition(table)), config.typeOptions()));
         }
         if (tables.isEmpty()) {
             log.warn("Source task started without tables: no table matches table.include.list yet; the connector "

@@ -31,6 +31,7 @@ import dev.outflow.source.query.ReadPlan;
 import dev.outflow.source.query.ReadPlans;
 import dev.outflow.source.types.AvroNames;
 import dev.outflow.source.types.RowMapper;
+import dev.outflow.source.types.TypeOptions;
 
 /**
  * Reads one table page by page and remembers where it is. The position it keeps is exactly the offset attached to
@@ -47,6 +48,7 @@ final class TableReader {
     // The offset of the last row emitted (or the stored one), and its key as bind texts; null: from the start.
     private Map<String, ?> lastOffset;
     private List<String> position;
+    private final TypeOptions typeOptions;
     private long nextPollAtMs;
 
     // Built from the catalog on first use, and again whenever the table's definition changes.
@@ -58,7 +60,9 @@ final class TableReader {
     private boolean missingLogged;
     private Integer warnedPid;
 
-    TableReader(TableId table, TableSettings settings, ReadOptions options, Map<String, ?> storedOffset) {
+    TableReader(TableId table, TableSettings settings, ReadOptions options, Map<String, ?> storedOffset,
+            TypeOptions typeOptions) {
+        this.typeOptions = typeOptions;
         this.table = table;
         this.settings = settings;
         this.options = options;
@@ -216,9 +220,7 @@ final class TableReader {
         }
         boolean first = plan == null;
         boolean sameKey = !first && Objects.equals(plan.key(), newPlan.key());
-        mapper = new RowMapper(definition, AvroNames.fullName(settings.topic()), fallback -> log.warn(
-                "Column \"{}\" of {} has a type without a mapping rule; it travels as its text form",
-                fallback.column(), table));
+        mapper = new RowMapper(definition, AvroNames.fullName(settings.topic()), typeOptions);
         query = new KeysetQuery(table, mapper.columnNames(), newPlan.key(), newPlan.timestamp().orElse(null));
         horizon = newPlan.timestamp().map(ReadHorizon::new).orElse(null);
         if (!sameKey) {

@@ -11,6 +11,8 @@ import java.util.function.Consumer;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.outflow.source.catalog.ColumnDefinition;
 import dev.outflow.source.catalog.TableDefinition;
@@ -20,6 +22,7 @@ import dev.outflow.source.catalog.TableDefinition;
  * or none when the table has no primary key). Built once per table definition; schemas are stable across polls.
  */
 public final class RowMapper {
+    private static final Logger log = LoggerFactory.getLogger(RowMapper.class);
 
     private final List<ColumnMapping> columns;
     private final Schema valueSchema;
@@ -27,12 +30,38 @@ public final class RowMapper {
     private final int[] keyColumnIndexes;
 
     /**
+     * A mapper that applies {@code options} and logs one warning per column whose type has no mapping rule,
+     * naming the table, the column and what happens to it.
+     *
+     * @param schemaBaseName Avro-safe base for record names, e.g. {@code pg.public.orders}
+     */
+    public RowMapper(TableDefinition table, String schemaBaseName, TypeOptions options) {
+        this(table, schemaBaseName, options, mapping -> log.warn(
+                "Column \"{}\" of {} has type {}, which has no mapping rule; {}", mapping.column(), table.id(),
+                mapping.unmappedType(), options.unknownTypes() == TypeOptions.UnknownTypeHandling.SKIP
+                        && !table.primaryKey().contains(mapping.column())
+                        ? "the column is left out (unknown.type.handling=skip)"
+                        : "it travels as its text form"));
+    }
+
+    /**
+     * A mapper with the default {@link TypeOptions}.
+     *
      * @param schemaBaseName Avro-safe base for record names, e.g. {@code pg.public.orders}
      * @param onFallback     told about each column that has no type rule and travels as text
      */
     public RowMapper(TableDefinition table, String schemaBaseName, Consumer<ColumnMapping> onFallback) {
-        this.columns = mapColumns(table.columns());
-        columns.stream().filter(ColumnMapping::fallback).forEach(onFallback);
+        this(table, schemaBaseName, TypeOptions.DEFAULTS, onFallback);
+    }
+
+    private RowMapper(TableDefinition table, String schemaBaseName, TypeOptions options,
+            Consumer<ColumnMapping> onFallback) {
+        List<ColumnMapping> all = mapColumns(table.columns(), options);
+        all.stream().filter(ColumnMapping::fallback).forEach(onFallback);
+        // A primary key column always travels (as text if need be): the key cannot lose a part.
+        this.columns = options.unknownTypes() == TypeOptions.UnknownTypeHandling.SKIP
+                ? all.stream().filter(c -> !c.fallback() || table.primaryKey().contains(c.column())).toList()
+                : all;
 
         SchemaBuilder value = SchemaBuilder.struct().name(schemaBaseName + ".Value").optional();
         columns.forEach(c -> value.field(c.fieldName(), c.schema()));
@@ -104,18 +133,12 @@ public final class RowMapper {
         throw new IllegalArgumentException("no column " + column);
     }
 
-    private static List<ColumnMapping> mapColumns(List<ColumnDefinition> definitions) {
+    private static List<ColumnMapping> mapColumns(List<ColumnDefinition> definitions, TypeOptions options) {
         List<ColumnMapping> mapped = new ArrayList<>(definitions.size());
         Set<String> used = new HashSet<>();
         for (ColumnDefinition column : definitions) {
-            // Two columns may sanitize to one name ("a b" and "a_b"): suffix until unique, in ordinal order, so
-            // the result is stable across polls.
-            String base = AvroNames.sanitize(column.name());
-            String field = base;
-            for (int n = 2; !used.add(field); n++) {
-                field = base + "_" + n;
-            }
-            mapped.add(TypeMapper.map(column, field));
+            String field = TypeMapper.uniqueField(AvroNames.sanitize(column.name()), used);
+            mapped.add(TypeMapper.map(column, field, options));
         }
         return mapped;
     }
