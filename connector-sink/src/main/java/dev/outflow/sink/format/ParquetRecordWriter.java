@@ -17,7 +17,6 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.OutputFile;
-import org.apache.parquet.io.PositionOutputStream;
 
 /**
  * Writes one Parquet file of Avro records and records, in the file's footer, the Kafka offset range it holds.
@@ -39,13 +38,9 @@ public final class ParquetRecordWriter implements Closeable {
 
     private final ParquetWriter<GenericRecord> writer;
     private final OffsetRecordingWriteSupport support;
-    private final CountingOutputFile output;
     private long records;
-    // Approximate bytes of the values taken in since the last row group went to the file. Parquet's own count
-    // (getDataSize) leaves out the dictionaries it builds per column, which can hold a row group's worth of
-    // distinct values; memory budgeting needs both.
-    private long valueBytesSinceFlush;
-    private long lastFlushedPosition;
+    // Approximate bytes of the last record, for the caller's running memory estimate (Parquet's own count,
+    // getDataSize, leaves out the dictionaries it builds per column).
     private long lastValueBytes;
 
     public ParquetRecordWriter(OutputFile file, Schema schema, CompressionCodecName codec, int rowGroupBytes,
@@ -60,8 +55,7 @@ public final class ParquetRecordWriter implements Closeable {
         meta.put(META_START_OFFSET, Long.toString(startOffset));
         this.support = new OffsetRecordingWriteSupport(
                 ParquetSchemas.withLocalTimes(new AvroSchemaConverter(conf).convert(schema)), schema, meta);
-        this.output = new CountingOutputFile(file);
-        this.writer = new Builder(output, support)
+        this.writer = new Builder(file, support)
                 .withConf(conf)
                 .withCompressionCodec(codec)
                 .withRowGroupSize((long) rowGroupBytes)
@@ -74,13 +68,7 @@ public final class ParquetRecordWriter implements Closeable {
         writer.write(record);
         support.endOffset = kafkaOffset;
         records++;
-        long position = output.position();
-        if (position != lastFlushedPosition) {
-            lastFlushedPosition = position; // a row group was written out: its values left memory
-            valueBytesSinceFlush = 0;
-        }
         lastValueBytes = ValueSizes.estimate(record);
-        valueBytesSinceFlush += lastValueBytes;
     }
 
     /** Approximate bytes of the last record written (for running memory estimates). */
@@ -90,10 +78,11 @@ public final class ParquetRecordWriter implements Closeable {
 
     /**
      * Memory an open writer costs before it holds any data: its column page buffers and compressor scratch space,
-     * about two pages, measured with parquet-avro 1.18 (2.1 MiB at 1 MiB pages, 137 KiB at 64 KiB pages).
+     * a little over two pages, measured with parquet-avro 1.18 for a three-column file (2,120 KiB at 1 MiB pages,
+     * 137 KiB at 64 KiB pages).
      */
     public static long fixedOverheadBytes(int pageBytes) {
-        return 2L * pageBytes + 64 * 1024;
+        return 2L * pageBytes + pageBytes / 16 + 8 * 1024;
     }
 
     public long records() {
@@ -103,11 +92,6 @@ public final class ParquetRecordWriter implements Closeable {
     /** Bytes buffered and written so far: an estimate of the file's size. */
     public long dataSize() {
         return writer.getDataSize();
-    }
-
-    /** Bytes held in memory (the row group being built), not yet written out. */
-    public long bufferedBytes() {
-        return Math.max(valueBytesSinceFlush, writer.getDataSize() - output.position());
     }
 
     /** Finishes the file, recording the checkpoint it belongs to in its footer. */
@@ -141,51 +125,6 @@ public final class ParquetRecordWriter implements Closeable {
             extra.putAll(meta);
             extra.put(META_END_OFFSET, Long.toString(endOffset));
             return new FinalizedWriteContext(extra);
-        }
-    }
-
-    /** Remembers how many bytes went to the file, to tell buffered bytes from written ones. */
-    private static final class CountingOutputFile implements OutputFile {
-        private final OutputFile delegate;
-        private PositionOutputStream stream;
-
-        CountingOutputFile(OutputFile delegate) {
-            this.delegate = delegate;
-        }
-
-        long position() {
-            try {
-                return stream == null ? 0 : stream.getPos();
-            } catch (IOException e) {
-                return 0;
-            }
-        }
-
-        @Override
-        public PositionOutputStream create(long blockSizeHint) throws IOException {
-            stream = delegate.create(blockSizeHint);
-            return stream;
-        }
-
-        @Override
-        public PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
-            stream = delegate.createOrOverwrite(blockSizeHint);
-            return stream;
-        }
-
-        @Override
-        public boolean supportsBlockSize() {
-            return delegate.supportsBlockSize();
-        }
-
-        @Override
-        public long defaultBlockSize() {
-            return delegate.defaultBlockSize();
-        }
-
-        @Override
-        public String getPath() {
-            return delegate.getPath();
         }
     }
 
