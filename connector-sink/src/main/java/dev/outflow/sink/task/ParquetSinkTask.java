@@ -1,7 +1,6 @@
 package dev.outflow.sink.task;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -24,8 +23,8 @@ import dev.outflow.sink.format.AvroSchemas;
 import dev.outflow.sink.partition.FileNaming;
 import dev.outflow.sink.partition.KafkaPartitioner;
 import dev.outflow.sink.partition.Partitioner;
-import dev.outflow.sink.storage.LocalStorage;
 import dev.outflow.sink.storage.Storage;
+import dev.outflow.sink.storage.Storages;
 
 /**
  * Batches records per topic-partition into Parquet files and tells Connect to commit only offsets whose records
@@ -51,7 +50,7 @@ public class ParquetSinkTask extends SinkTask {
     @Override
     public void start(Map<String, String> props) {
         config = new ParquetSinkConfig(props);
-        storage = new LocalStorage(Path.of(config.localDir()));
+        storage = Storages.create(config);
         codec = "none".equals(config.codec()) ? CompressionCodecName.UNCOMPRESSED : CompressionCodecName.SNAPPY;
         naming = new FileNaming(config.topicsDir(), config.offsetPadWidth(),
                 codec == CompressionCodecName.UNCOMPRESSED ? "uncompressed" : "snappy");
