@@ -167,6 +167,23 @@ public final class FaultyHttpProxy implements AutoCloseable {
         };
     }
 
+    /**
+     * The first request of each operation named in {@code first} gets the fault named there (so every one of them
+     * certainly happens); all other requests are left to {@code otherwise}.
+     */
+    public static Function<Request, Fault> firstOfEach(Map<String, Fault> first, Function<Request, Fault> otherwise) {
+        java.util.Set<String> done = new java.util.HashSet<>();
+        return r -> {
+            Fault planned = first.get(r.operation());
+            synchronized (done) {
+                if (planned != null && done.add(r.operation())) {
+                    return planned;
+                }
+            }
+            return otherwise.apply(r);
+        };
+    }
+
     /** Every exchange so far, oldest first. */
     public List<Exchange> exchanges() {
         synchronized (exchanges) {
@@ -224,9 +241,9 @@ public final class FaultyHttpProxy implements AutoCloseable {
             byte[] body = readBody(in, request);
             Fault fault = policy.apply(request);
             switch (fault) {
-                case HTTP_500 -> record(request, fault, answer(out, 500, "Internal Server Error", "InternalError"));
-                case HTTP_503 -> record(request, fault, answer(out, 503, "Slow Down", "SlowDown"));
-                case NO_SUCH_UPLOAD -> record(request, fault, answer(out, 404, "Not Found", "NoSuchUpload"));
+                case HTTP_500 -> answer(request, fault, out, 500, "Internal Server Error", "InternalError");
+                case HTTP_503 -> answer(request, fault, out, 503, "Slow Down", "SlowDown");
+                case NO_SUCH_UPLOAD -> answer(request, fault, out, 404, "Not Found", "NoSuchUpload");
                 case DROP_BEFORE -> record(request, fault, -1, 0);
                 case STALL -> {
                     record(request, fault, -1, 0);
@@ -238,11 +255,11 @@ public final class FaultyHttpProxy implements AutoCloseable {
                     if (fault == Fault.DROP_AFTER) {
                         record(request, fault, -1, 0);
                     } else if (fault == Fault.ERROR_IN_200) {
-                        record(request, fault, answer(out, 200, "OK", "InternalError"));
+                        answer(request, fault, out, 200, "OK", "InternalError");
                     } else {
+                        record(request, fault, status, response.length);
                         out.write(response);
                         out.flush();
-                        record(request, fault, status, response.length);
                     }
                 }
             }
@@ -255,10 +272,6 @@ public final class FaultyHttpProxy implements AutoCloseable {
         }
     }
 
-    private void record(Request request, Fault fault, int[] statusAndBytes) {
-        record(request, fault, statusAndBytes[0], statusAndBytes[1]);
-    }
-
     private void record(Request request, Fault fault, int status, int bytes) {
         synchronized (exchanges) {
             exchanges.add(new Exchange(request, fault, status, bytes));
@@ -268,16 +281,21 @@ public final class FaultyHttpProxy implements AutoCloseable {
         }
     }
 
-    private static int[] answer(OutputStream out, int status, String reason, String code) throws IOException {
+    /** Records, then sends, an S3 error answer (headers only for a HEAD request, as HTTP wants). */
+    private void answer(Request request, Fault fault, OutputStream out, int status, String reason, String code)
+            throws IOException {
         byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code
                 + "</Code><Message>injected by FaultyHttpProxy</Message><RequestId>fault</RequestId></Error>")
                 .getBytes(StandardCharsets.UTF_8);
-        String head = "HTTP/1.1 " + status + " " + reason + "\r\nContent-Type: application/xml\r\nContent-Length: "
+        boolean head = request.method().equals("HEAD");
+        record(request, fault, status, head ? 0 : body.length);
+        String headers = "HTTP/1.1 " + status + " " + reason + "\r\nContent-Type: application/xml\r\nContent-Length: "
                 + body.length + "\r\nConnection: close\r\n\r\n";
-        out.write(head.getBytes(StandardCharsets.US_ASCII));
-        out.write(body);
+        out.write(headers.getBytes(StandardCharsets.US_ASCII));
+        if (!head) {
+            out.write(body);
+        }
         out.flush();
-        return new int[] {status, body.length};
     }
 
     /** Sends the request upstream with {@code Connection: close} (and without Expect) and reads the whole answer. */

@@ -125,14 +125,14 @@ public final class ParquetSinkConfig extends AbstractConfig {
                 Importance.LOW,
                 "Bytes per part of a multipart upload. A file is streamed to S3 while it is written, one part at "
                         + "a time, so each open file holds at most one part in memory (besides Parquet's own row "
-                        + "group buffer). Files no larger than one part are sent with a single PUT. S3 allows "
+                        + "group buffer). Files smaller than one part are sent with a single PUT. S3 allows "
                         + "10,000 parts, so this also caps a file at 10,000 times this size.",
                 GROUP_S3, ++order, Width.SHORT, "Part size", recommender);
         def.define(S3_PART_RETRIES, Type.INT, 5, ConfigDef.Range.between(0, 100), Importance.LOW,
                 "Retries of each S3 request (part upload, publish, list, read) after a transient error: HTTP 5xx, "
                         + "503 SlowDown, throttling, timeouts, broken connections, and errors S3 reports inside a "
-                        + "200 response. When they are used up, the task hands Connect a retriable error; it does "
-                        + "not fail.",
+                        + "200 response. When they are used up, the storage raises Connect's RetriableException "
+                        + "(a transient error), not a fatal one.",
                 GROUP_S3, ++order, Width.SHORT, "Retries", recommender);
         def.define(S3_RETRY_BACKOFF_MS, Type.LONG, 200L, ConfigDef.Range.between(0, 60_000), Importance.LOW,
                 "Wait before the first retry of an S3 request; it doubles with each further retry (with random "

@@ -10,10 +10,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 import org.apache.kafka.connect.errors.RetriableException;
@@ -60,17 +58,6 @@ class S3StorageFaultTest {
         return fx.newBucket("faults-" + ++buckets);
     }
 
-    /** The first request of each listed operation gets its fault; every later one goes through. */
-    private static Function<Request, Fault> firstOf(Map<String, Fault> faults) {
-        Set<String> done = new HashSet<>();
-        return r -> {
-            synchronized (done) {
-                Fault f = faults.get(r.operation());
-                return f != null && done.add(r.operation()) ? f : Fault.NONE;
-            }
-        };
-    }
-
     /** Each listed operation's requests get the listed faults in turn; then they go through. */
     private static Function<Request, Fault> inTurn(String operation, Fault... faults) {
         List<Fault> left = new ArrayList<>(List.of(faults));
@@ -103,7 +90,7 @@ class S3StorageFaultTest {
         faults.put("AbortMultipartUpload", Fault.DROP_AFTER); // the retry finds the upload gone
         faults.put("HeadObject", Fault.HTTP_503);
         faults.put("GetObject", Fault.DROP_BEFORE);
-        fx.proxy.policy(firstOf(faults));
+        fx.proxy.policy(FaultyHttpProxy.firstOfEach(faults, FaultyHttpProxy.none()));
 
         byte[] big = S3Fixture.randomBytes(11 * MIB, 10);
         byte[] small = S3Fixture.randomBytes(5000, 11);
@@ -169,7 +156,8 @@ class S3StorageFaultTest {
     @Test
     void aRequestThatGetsNoAnswerTimesOutAndIsRetried() throws IOException {
         String bucket = bucket();
-        fx.proxy.stallMillis(3_000).policy(firstOf(Map.of("PutObject", Fault.STALL, "UploadPart", Fault.STALL)));
+        fx.proxy.stallMillis(3_000).policy(FaultyHttpProxy.firstOfEach(
+                Map.of("PutObject", Fault.STALL, "UploadPart", Fault.STALL), FaultyHttpProxy.none()));
         S3Settings settings = fx.settings(bucket).withRetries(2, 5, Duration.ofSeconds(2), Duration.ofMillis(500));
         byte[] small = S3Fixture.randomBytes(1000, 14);
         byte[] big = S3Fixture.randomBytes(6 * MIB, 15);
