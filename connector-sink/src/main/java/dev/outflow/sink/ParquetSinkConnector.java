@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
 
 import dev.outflow.sink.config.ParquetSinkConfig;
 import dev.outflow.sink.partition.Partitioners;
+import dev.outflow.sink.storage.s3.S3Check;
+import dev.outflow.sink.storage.s3.S3Settings;
 import dev.outflow.sink.task.ParquetSinkTask;
 
 /**
@@ -49,6 +51,11 @@ public class ParquetSinkConnector extends SinkConnector {
     public void start(Map<String, String> props) {
         this.props = Map.copyOf(props);
         ParquetSinkConfig config = new ParquetSinkConfig(props);
+        if (ParquetSinkConfig.STORAGE_S3.equals(config.storageType())) {
+            S3Settings s3 = S3Settings.from(config); // a ConfigException names the key to fix
+            log.info("Sink connector started, writing to {}", s3.location());
+            return;
+        }
         String error = checkWritable(config.localDir());
         if (error != null) {
             throw new ConfigException(ParquetSinkConfig.LOCAL_DIR, config.localDir(), error);
@@ -70,7 +77,10 @@ public class ParquetSinkConnector extends SinkConnector {
         log.info("Sink connector stopped");
     }
 
-    /** Beyond each key's own checks: local.dir must be given for local storage and be writable. */
+    /**
+     * Beyond each key's own checks: local.dir must be given for local storage and be writable; for S3 the settings
+     * must be complete and the store must accept them (see {@link S3Check}).
+     */
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         Config result = super.validate(connectorConfigs);
@@ -84,6 +94,9 @@ public class ParquetSinkConnector extends SinkConnector {
                 localDir.addErrorMessage(error);
             }
         }
+        if (ParquetSinkConfig.STORAGE_S3.equals(storageType.value())) {
+            validateS3(result);
+        }
         if (result.configValues().stream().allMatch(v -> v.errorMessages().isEmpty())) {
             try {
                 Partitioners.create(new ParquetSinkConfig(connectorConfigs));
@@ -93,6 +106,31 @@ public class ParquetSinkConnector extends SinkConnector {
             }
         }
         return result;
+    }
+
+    /** Only once every S3 key is well-formed on its own does it make sense to ask the store. */
+    private static void validateS3(Config result) {
+        Map<String, ConfigValue> values = new HashMap<>();
+        result.configValues().forEach(v -> values.put(v.name(), v));
+        boolean wellFormed = values.values().stream()
+                .filter(v -> ParquetSinkConfig.CONFIG_DEF.configKeys().get(v.name()) != null
+                        && ParquetSinkConfig.GROUP_S3.equals(ParquetSinkConfig.CONFIG_DEF.configKeys().get(v.name()).group)
+                        || v.name().equals(ParquetSinkConfig.TOPICS_DIR))
+                .allMatch(v -> v.errorMessages().isEmpty());
+        if (!wellFormed) {
+            return;
+        }
+        Map<String, Object> parsed = new HashMap<>();
+        values.forEach((name, v) -> parsed.put(name, v.value()));
+        S3Settings settings;
+        try {
+            settings = S3Settings.fromParsed(parsed);
+        } catch (S3Settings.BadSetting e) {
+            values.get(e.key()).addErrorMessage(e.getMessage());
+            return;
+        }
+        S3Check.problems(settings, (String) parsed.get(ParquetSinkConfig.TOPICS_DIR))
+                .forEach((key, problem) -> values.get(key).addErrorMessage(problem));
     }
 
     static String checkWritable(String dir) {

@@ -30,6 +30,25 @@ public final class ParquetSinkConfig extends AbstractConfig {
     public static final String TOPICS_DIR = "topics.dir";
     public static final String FILENAME_OFFSET_ZERO_PAD_WIDTH = "filename.offset.zero.pad.width";
 
+    // storage.type=s3. Names are Confluent's S3 sink's where the meaning is the same.
+    public static final String GROUP_S3 = "S3";
+    public static final String STORAGE_S3 = "s3";
+    public static final String S3_BUCKET_NAME = "s3.bucket.name";
+    public static final String S3_REGION = "s3.region";
+    public static final String STORE_URL = "store.url";
+    public static final String S3_PATH_STYLE_ACCESS = "s3.path.style.access.enabled";
+    public static final String AWS_ACCESS_KEY_ID = "aws.access.key.id";
+    public static final String AWS_SECRET_ACCESS_KEY = "aws.secret.access.key";
+    public static final String S3_SSEA_NAME = "s3.ssea.name";
+    public static final String S3_SSE_KMS_KEY_ID = "s3.sse.kms.key.id";
+    public static final String S3_PART_SIZE = "s3.part.size";
+    public static final String S3_PART_RETRIES = "s3.part.retries";
+    public static final String S3_RETRY_BACKOFF_MS = "s3.retry.backoff.ms";
+    public static final String SSE_NONE = "";
+    public static final String SSE_S3 = "AES256";
+    public static final String SSE_KMS = "aws:kms";
+    public static final int MIN_PART_SIZE = 5 * 1024 * 1024;
+
     public static final String PARQUET_CODEC = "parquet.codec";
     public static final String PARQUET_BLOCK_SIZE = "parquet.block.size";
     public static final String PARQUET_PAGE_SIZE = "parquet.page.size";
@@ -65,10 +84,12 @@ public final class ParquetSinkConfig extends AbstractConfig {
     private static ConfigDef configDef() {
         ConfigDef def = new ConfigDef();
         int order = 0;
-        def.define(STORAGE_TYPE, Type.STRING, STORAGE_LOCAL, ConfigDef.ValidString.in(STORAGE_LOCAL),
+        def.define(STORAGE_TYPE, Type.STRING, STORAGE_LOCAL, ConfigDef.ValidString.in(STORAGE_LOCAL, STORAGE_S3),
                 Importance.HIGH,
-                "Where files are written. local: a directory on the Connect worker's file system (local.dir).",
-                GROUP_STORAGE, ++order, Width.SHORT, "Storage type", new FixedRecommender(List.of(STORAGE_LOCAL)));
+                "Where files are written. local: a directory on the Connect worker's file system (local.dir). "
+                        + "s3: an S3 bucket or an S3-compatible store (s3.bucket.name and the S3 group).",
+                GROUP_STORAGE, ++order, Width.SHORT, "Storage type",
+                new FixedRecommender(List.of(STORAGE_LOCAL, STORAGE_S3)));
         def.define(LOCAL_DIR, Type.STRING, null, Importance.HIGH,
                 "Directory files are written under when storage.type=local. Created if missing; must be writable "
                         + "by the worker and on one file system (files are published by an atomic rename).",
@@ -82,6 +103,61 @@ public final class ParquetSinkConfig extends AbstractConfig {
                 Importance.LOW,
                 "Width the start offset in a file name is zero-padded to, so file names sort in offset order.",
                 GROUP_STORAGE, ++order, Width.SHORT, "Offset padding");
+
+        order = 0;
+        S3KeysRecommender recommender = new S3KeysRecommender();
+        def.define(S3_BUCKET_NAME, Type.STRING, null, Importance.HIGH,
+                "Bucket files are written to when storage.type=s3. Keys start with topics.dir, so one bucket can "
+                        + "hold several lakes under different topics.dir prefixes.",
+                GROUP_S3, ++order, Width.MEDIUM, "Bucket", recommender);
+        def.define(S3_REGION, Type.STRING, "us-east-1", new ConfigDef.NonEmptyStringWithoutControlChars(),
+                Importance.MEDIUM,
+                "AWS region of the bucket, e.g. eu-west-1. With store.url it is the region requests are signed "
+                        + "for (most S3-compatible stores accept us-east-1).",
+                GROUP_S3, ++order, Width.SHORT, "Region", recommender);
+        def.define(STORE_URL, Type.STRING, null, new HttpUrlValidator(), Importance.MEDIUM,
+                "Endpoint of an S3-compatible store (MinIO, Ceph, S3Proxy ...), e.g. http://minio:9000. Empty "
+                        + "uses AWS's endpoint for s3.region.",
+                GROUP_S3, ++order, Width.LONG, "Endpoint URL", recommender);
+        def.define(S3_PATH_STYLE_ACCESS, Type.BOOLEAN, null, Importance.LOW,
+                "Address the bucket in the URL path (http://host/bucket/key) instead of the host name "
+                        + "(http://bucket.host/key). Empty means true when store.url is set (what most "
+                        + "S3-compatible stores need) and false for AWS.",
+                GROUP_S3, ++order, Width.SHORT, "Path-style access", recommender);
+        def.define(AWS_ACCESS_KEY_ID, Type.STRING, null, Importance.MEDIUM,
+                "Access key id of static credentials, together with aws.secret.access.key. Empty uses the AWS "
+                        + "default credentials chain of the worker (environment, system properties, profile, "
+                        + "web identity, container or instance role).",
+                GROUP_S3, ++order, Width.MEDIUM, "Access key id", recommender);
+        def.define(AWS_SECRET_ACCESS_KEY, Type.PASSWORD, null, Importance.MEDIUM,
+                "Secret access key belonging to aws.access.key.id.",
+                GROUP_S3, ++order, Width.MEDIUM, "Secret access key", recommender);
+        def.define(S3_SSEA_NAME, Type.STRING, SSE_NONE, ConfigDef.ValidString.in(SSE_NONE, SSE_S3, SSE_KMS),
+                Importance.LOW,
+                "Server-side encryption of written objects: empty leaves it to the bucket's default encryption, "
+                        + "AES256 asks for SSE-S3, aws:kms for SSE-KMS (with s3.sse.kms.key.id, or the AWS "
+                        + "managed key when that is empty).",
+                GROUP_S3, ++order, Width.SHORT, "Server-side encryption", recommender);
+        def.define(S3_SSE_KMS_KEY_ID, Type.STRING, null, Importance.LOW,
+                "KMS key (id, ARN or alias) for s3.ssea.name=aws:kms.",
+                GROUP_S3, ++order, Width.LONG, "SSE-KMS key", recommender);
+        def.define(S3_PART_SIZE, Type.INT, 8 * 1024 * 1024, ConfigDef.Range.between(MIN_PART_SIZE, 1 << 30),
+                Importance.LOW,
+                "Bytes per part of a multipart upload. A file is streamed to S3 while it is written, one part at "
+                        + "a time, so each open file holds at most one part in memory (besides Parquet's own row "
+                        + "group buffer). Files smaller than one part are sent with a single PUT. S3 allows "
+                        + "10,000 parts, so this also caps a file at 10,000 times this size.",
+                GROUP_S3, ++order, Width.SHORT, "Part size", recommender);
+        def.define(S3_PART_RETRIES, Type.INT, 5, ConfigDef.Range.between(0, 100), Importance.LOW,
+                "Retries of each S3 request (part upload, publish, list, read) after a transient error: HTTP 5xx, "
+                        + "503 SlowDown, throttling, timeouts, broken connections, and errors S3 reports inside a "
+                        + "200 response. When they are used up, the storage raises Connect's RetriableException "
+                        + "(a transient error), not a fatal one.",
+                GROUP_S3, ++order, Width.SHORT, "Retries", recommender);
+        def.define(S3_RETRY_BACKOFF_MS, Type.LONG, 200L, ConfigDef.Range.between(0, 60_000), Importance.LOW,
+                "Wait before the first retry of an S3 request; it doubles with each further retry (with random "
+                        + "jitter, at most 30 s), so clients of a struggling store do not retry in lockstep.",
+                GROUP_S3, ++order, Width.SHORT, "Retry backoff (ms)", recommender);
 
         order = 0;
         def.define(PARQUET_CODEC, Type.STRING, "snappy", ConfigDef.ValidString.in(Codecs.NAMES.toArray(new String[0])),
@@ -319,6 +395,44 @@ public final class ParquetSinkConfig extends AbstractConfig {
         @Override
         public String toString() {
             return "a regular expression";
+        }
+    }
+
+    /** store.url must be an absolute http(s) URL. */
+    static final class HttpUrlValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            String url = (String) value;
+            if (url == null || url.isEmpty()) {
+                return;
+            }
+            try {
+                java.net.URI uri = new java.net.URI(url);
+                if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+                    throw new ConfigException(name, value, "must be an http:// or https:// URL with a host, e.g. "
+                            + "http://minio:9000");
+                }
+            } catch (java.net.URISyntaxException e) {
+                throw new ConfigException(name, value, "is not a URL (" + e.getReason() + "), e.g. http://minio:9000");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "an http(s) URL, e.g. http://minio:9000";
+        }
+    }
+
+    /** The S3 keys matter only with storage.type=s3; tools that honour visibility hide them otherwise. */
+    static final class S3KeysRecommender implements ConfigDef.Recommender {
+        @Override
+        public List<Object> validValues(String name, Map<String, Object> parsedConfig) {
+            return new java.util.ArrayList<>(S3_SSEA_NAME.equals(name) ? List.of(SSE_NONE, SSE_S3, SSE_KMS) : List.of());
+        }
+
+        @Override
+        public boolean visible(String name, Map<String, Object> parsedConfig) {
+            return STORAGE_S3.equals(parsedConfig.get(STORAGE_TYPE));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.outflow.sink.storage;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.util.List;
 
@@ -10,7 +11,7 @@ import org.apache.parquet.io.InputFile;
  * atomic step, so a reader — or a restarted task — sees a whole file or none of it. Keys are '/'-separated and
  * relative to the storage root.
  */
-public interface Storage {
+public interface Storage extends Closeable {
 
     /** Starts a file that becomes visible at {@code key} only when published. */
     PendingFile create(String key) throws IOException;
@@ -29,6 +30,11 @@ public interface Storage {
      * starts with {@code fileNamePrefix}. Returns how many.
      */
     int discardPending(String prefix, String fileNamePrefix) throws IOException;
+
+    /** Releases connections and threads (an S3 client's pool); the storage is not used afterwards. */
+    @Override
+    default void close() throws IOException {
+    }
 
     /** A file being written. */
     interface PendingFile {

@@ -1,11 +1,12 @@
 package dev.outflow.sink.task;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.HashSet;
+import java.util.Set;
 
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -25,8 +26,8 @@ import dev.outflow.sink.partition.FileNaming;
 import dev.outflow.sink.partition.Partitioner;
 import dev.outflow.sink.partition.Partitioners;
 import dev.outflow.sink.partition.TableNames;
-import dev.outflow.sink.storage.LocalStorage;
 import dev.outflow.sink.storage.Storage;
+import dev.outflow.sink.storage.Storages;
 
 /**
  * Batches records per topic-partition into Parquet files and tells Connect to commit only offsets whose records
@@ -54,13 +55,13 @@ public class ParquetSinkTask extends SinkTask {
     @Override
     public void start(Map<String, String> props) {
         config = new ParquetSinkConfig(props);
-        storage = new LocalStorage(Path.of(config.localDir()));
+        storage = Storages.create(config);
         settings = WriterSettings.from(config);
         naming = new FileNaming(config.topicsDir(), config.offsetPadWidth(), Codecs.fileTag(config.codec()));
         partitioner = Partitioners.create(config);
         tableNames = new TableNames(config.tableNameRegex(), config.tableNameReplacement());
         reporter = errantRecordReporter();
-        log.info("Sink task started, writing under {} (partitioner {})", config.localDir(), config.partitionerName());
+        log.info("Sink task started, writing to {} (partitioner {})", where(), config.partitionerName());
     }
 
     private ErrantRecordReporter errantRecordReporter() {
@@ -76,22 +77,44 @@ public class ParquetSinkTask extends SinkTask {
         for (TopicPartition tp : partitions) {
             TopicPartitionWriter writer = new TopicPartitionWriter(tp, tableNames.tableFor(tp.topic()), storage, naming,
                     partitioner, schemas, settings);
-            try {
-                OptionalLong resumeAt = writer.recover();
-                resumeAt.ifPresent(offset -> context.offset(tp, offset));
-            } catch (IOException e) {
-                throw new ConnectException("Cannot read what is already published for " + tp + " under "
-                        + config.localDir() + ": " + e.getMessage(), e);
-            }
             writers.put(tp, writer);
+            try {
+                recover(tp, writer);
+            } catch (IOException | RuntimeException e) {
+                // Connect fails a task whose open() throws; the storage may only be unreachable for a moment, so
+                // recovery is tried again before this partition's first record is written.
+                log.warn("{}: cannot read what is already published in {} yet ({}); will retry", tp, where(),
+                        e.getMessage());
+            }
         }
+    }
+
+    /** Recovers a partition; returns true when the consumer was moved (records in hand are then stale). */
+    private boolean recover(TopicPartition tp, TopicPartitionWriter writer) throws IOException {
+        OptionalLong resumeAt = writer.recover();
+        resumeAt.ifPresent(offset -> context.offset(tp, offset));
+        return resumeAt.isPresent();
     }
 
     @Override
     public void put(Collection<SinkRecord> records) {
         long now = System.currentTimeMillis();
         int sinceBudgetCheck = 0;
+        // Partitions sent back to an earlier offset: their remaining records in this batch come again later.
+        Set<TopicPartition> rewound = new HashSet<>();
         for (SinkRecord record : records) {
+            TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
+            if (rewound.contains(tp)) {
+                continue;
+            }
+            TopicPartitionWriter writer = writers.get(tp);
+            if (writer == null) {
+                throw new ConnectException("Received a record for " + tp + ", which this task was not assigned");
+            }
+            if (!writer.recovered() && !recoverBeforeWriting(tp, writer, record.kafkaOffset())) {
+                rewound.add(tp);
+                continue;
+            }
             // Opening a file costs memory at once (see ParquetRecordWriter.fixedOverheadBytes): check the budget
             // right after any record that opened one, and every 64 records otherwise.
             if (++sinceBudgetCheck >= 64 || openFiles() != lastOpenFiles) {
@@ -99,17 +122,15 @@ public class ParquetSinkTask extends SinkTask {
                 sinceBudgetCheck = 0;
                 lastOpenFiles = openFiles();
             }
-            TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
-            TopicPartitionWriter writer = writers.get(tp);
-            if (writer == null) {
-                throw new ConnectException("Received a record for " + tp + ", which this task was not assigned");
-            }
             try {
                 if (record.value() == null && !config.failOnNullValues()) {
                     writer.skip(record);
                     continue;
                 }
                 writer.write(record, now);
+            } catch (RewindException e) {
+                rewind(e);
+                rewound.add(tp);
             } catch (DataException e) {
                 if (reporter == null) {
                     throw e;
@@ -119,44 +140,31 @@ public class ParquetSinkTask extends SinkTask {
                 reporter.report(record, e);
                 writer.skip(record);
             } catch (IOException e) {
-                throw new ConnectException("Writing " + tp + " under " + config.localDir() + " failed: "
-                        + e.getMessage(), e);
+                throw new ConnectException("Writing " + tp + " to " + where() + " failed: " + e.getMessage(), e);
             }
         }
         rotateDueFiles(now);
         enforceMemoryBudget();
     }
 
-    private int openFiles() {
-        int open = 0;
-        for (TopicPartitionWriter w : writers.values()) {
-            open += w.openFiles();
+    /**
+     * Recovers a partition whose recovery failed at assignment. Returns true when its records may be written now;
+     * false when the consumer was moved (to the resume point, or back to {@code offset} to try again later).
+     */
+    private boolean recoverBeforeWriting(TopicPartition tp, TopicPartitionWriter writer, long offset) {
+        try {
+            return !recover(tp, writer);
+        } catch (IOException | RuntimeException e) {
+            log.warn("{}: cannot read what is already published in {} yet ({}); will retry", tp, where(),
+                    e.getMessage());
+            context.offset(tp, offset);
+            return false;
         }
-        return open;
     }
 
-    /**
-     * Keeps the bytes all open files buffer under memory.budget.bytes by publishing, early, the partition that
-     * buffers the most. Publishing early only makes smaller files; exactly-once is unaffected.
-     */
-    private void enforceMemoryBudget() {
-        long total = writers.values().stream().mapToLong(TopicPartitionWriter::bufferedBytes).sum();
-        while (total > config.memoryBudgetBytes()) {
-            Map.Entry<TopicPartition, TopicPartitionWriter> largest = writers.entrySet().stream()
-                    .max(Map.Entry.comparingByValue(java.util.Comparator.comparingLong(
-                            TopicPartitionWriter::bufferedBytes)))
-                    .orElseThrow();
-            long before = largest.getValue().bufferedBytes();
-            if (before == 0) {
-                return;
-            }
-            try {
-                largest.getValue().checkpoint("memory budget: " + total + " bytes buffered");
-            } catch (IOException e) {
-                throw new ConnectException("Publishing files of " + largest.getKey() + " failed: " + e.getMessage(), e);
-            }
-            total -= before;
-        }
+    private void rewind(RewindException e) {
+        log.warn("{}", e.getMessage());
+        context.offset(e.tp(), e.from());
     }
 
     @Override
@@ -177,10 +185,53 @@ public class ParquetSinkTask extends SinkTask {
         writers.forEach((tp, writer) -> {
             try {
                 writer.rotateIfDue(now);
+            } catch (RewindException e) {
+                rewind(e);
             } catch (IOException e) {
-                throw new ConnectException("Publishing a file of " + tp + " failed: " + e.getMessage(), e);
+                throw new ConnectException("Publishing a file of " + tp + " to " + where() + " failed: "
+                        + e.getMessage(), e);
             }
         });
+    }
+
+    private int openFiles() {
+        int open = 0;
+        for (TopicPartitionWriter w : writers.values()) {
+            open += w.openFiles();
+        }
+        return open;
+    }
+
+    /** Where files go, for messages: the local directory or the S3 bucket. */
+    private String where() {
+        return ParquetSinkConfig.STORAGE_S3.equals(config.storageType())
+                ? "s3://" + config.getString(ParquetSinkConfig.S3_BUCKET_NAME) : config.localDir();
+    }
+
+    /**
+     * Keeps the bytes all open files buffer under memory.budget.bytes by publishing, early, the partition that
+     * buffers the most. Publishing early only makes smaller files; exactly-once is unaffected.
+     */
+    private void enforceMemoryBudget() {
+        long total = writers.values().stream().mapToLong(TopicPartitionWriter::bufferedBytes).sum();
+        while (total > config.memoryBudgetBytes()) {
+            Map.Entry<TopicPartition, TopicPartitionWriter> largest = writers.entrySet().stream()
+                    .max(Map.Entry.comparingByValue(java.util.Comparator.comparingLong(
+                            TopicPartitionWriter::bufferedBytes)))
+                    .orElseThrow();
+            long before = largest.getValue().bufferedBytes();
+            if (before == 0) {
+                return;
+            }
+            try {
+                largest.getValue().checkpoint("memory budget: " + total + " bytes buffered");
+            } catch (RewindException e) {
+                rewind(e);
+            } catch (IOException e) {
+                throw new ConnectException("Publishing files of " + largest.getKey() + " failed: " + e.getMessage(), e);
+            }
+            total -= before;
+        }
     }
 
     @Override
@@ -197,6 +248,13 @@ public class ParquetSinkTask extends SinkTask {
     public void stop() {
         writers.values().forEach(TopicPartitionWriter::close);
         writers.clear();
+        if (storage != null) {
+            try {
+                storage.close(); // e.g. the S3 client's connection pool and threads
+            } catch (IOException e) {
+                log.debug("Ignoring error closing the storage", e);
+            }
+        }
         log.info("Sink task stopped");
     }
 }

@@ -55,6 +55,9 @@ final class TopicPartitionWriter {
     private final AvroSchemas schemas;
     private final WriterSettings settings;
 
+    /** False until {@link #recover()} succeeded: nothing may be written before. */
+    private boolean recovered;
+
     /** Records below this offset are already in published files; replays of them are skipped. */
     private long nextOffset = -1;
     /** The offset Connect may commit when no checkpoint is open. -1: nothing to say yet. */
@@ -98,6 +101,16 @@ final class TopicPartitionWriter {
      *     the committed offset)
      */
     OptionalLong recover() throws IOException {
+        OptionalLong resume = findResumePoint();
+        recovered = true;
+        return resume;
+    }
+
+    boolean recovered() {
+        return recovered;
+    }
+
+    private OptionalLong findResumePoint() throws IOException {
         String prefix = naming.tablePrefix(table);
         storage.discardPending(prefix, ownFilePrefix());
         List<PublishedFile> own = publishedFiles(prefix);
@@ -170,13 +183,17 @@ final class TopicPartitionWriter {
             file = null;
         }
         begin(offset, nowMs, record.timestamp());
-        if (file == null) {
-            file = OpenFile.start(storage, naming.key(table, directory, tp.partition(), offset), target,
-                    schemas.recordSchema(target), tp, offset, settings);
-            files.put(directory, file);
-            memoryEstimate += ParquetRecordWriter.fixedOverheadBytes(settings.pageBytes());
+        try {
+            if (file == null) {
+                file = OpenFile.start(storage, naming.key(table, directory, tp.partition(), offset), target,
+                        schemas.recordSchema(target), tp, offset, settings);
+                files.put(directory, file);
+                memoryEstimate += ParquetRecordWriter.fixedOverheadBytes(settings.pageBytes());
+            }
+            file.writer.write(row, offset);
+        } catch (IOException | RuntimeException e) {
+            throw new RewindException(tp, abandonCheckpoint(), e);
         }
-        file.writer.write(row, offset);
         memoryEstimate += file.writer.lastValueBytes();
         lastProcessed = offset;
         nextOffset = offset + 1;
@@ -246,11 +263,10 @@ final class TopicPartitionWriter {
                 f.writer.close(start, end, closing.size());
             }
         } catch (IOException | RuntimeException e) {
-            // The files cannot be finished, so their records are gone from memory: the task must fail and be
-            // restarted, which resumes from the committed offset (nothing lost, nothing published twice).
+            // The files cannot be finished, so their records are gone from memory: read them again.
             closing.forEach(OpenFile::abort);
-            nextOffset = start; // redelivered records of the lost checkpoint must be written again
-            throw e;
+            nextOffset = start;
+            throw new RewindException(tp, start, e);
         }
         publishing = new Publishing(start, end, closing, reason);
         finishPublishing();
@@ -297,6 +313,18 @@ final class TopicPartitionWriter {
             this.remaining = new ArrayList<>(files);
             this.reason = reason;
         }
+    }
+
+    /** Drops the open checkpoint's files and returns where its records must be read again from. */
+    private long abandonCheckpoint() {
+        long from = checkpointStart;
+        files.values().forEach(OpenFile::abort);
+        files.clear();
+        checkpointStart = -1;
+        firstRecordTimestamp = null;
+        memoryEstimate = 0;
+        nextOffset = from;
+        return from;
     }
 
     /** Drops the unpublished files: their records are read again from the committed offset. */

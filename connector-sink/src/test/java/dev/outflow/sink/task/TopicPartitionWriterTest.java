@@ -319,10 +319,32 @@ class TopicPartitionWriterTest {
         assertEquals(3, w.committableOffset());
     }
 
+    @Test
+    void aFileThatCannotBeStartedRewindsTheCheckpointAndTheReplayLandsOnce() throws Exception {
+        FlakyStorage storage = new FlakyStorage(new LocalStorage(root));
+        // Records 0..19 go to one directory; record 20 needs a second one, whose file cannot be started (as when
+        // S3's CreateMultipartUpload keeps failing): the open checkpoint's records are lost from memory.
+        Partitioner twoDirs = r -> "bucket=" + (((Struct) r.value()).getInt64("id") == 20 ? "new" : "old");
+        TopicPartitionWriter w = writer(storage, twoDirs, 1_000, 1_000);
+        w.recover();
+        writeRange(w, 0, 20);
+        storage.failCreates = 1;
+        RewindException e = assertThrows(RewindException.class, () -> w.write(record(20), 0));
+        assertEquals(0, e.from(), "the whole open checkpoint is read again");
+        assertEquals(0, w.committableOffset());
+        // Connect seeks back to 0 and redelivers: everything lands once.
+        writeRange(w, 0, 30);
+        w.rotateIfDue(10_000);
+        assertEquals(30, w.committableOffset());
+        assertEquals(30, duck("SELECT count(*) FROM " + glob()));
+        assertEquals(30, duck("SELECT count(DISTINCT id) FROM " + glob()));
+    }
+
     /** The real local storage with publish failures injected. */
     private static final class FlakyStorage implements Storage {
         private final Storage delegate;
         int failPublishes;
+        int failCreates;
 
         FlakyStorage(Storage delegate) {
             this.delegate = delegate;
@@ -330,6 +352,10 @@ class TopicPartitionWriterTest {
 
         @Override
         public PendingFile create(String key) throws IOException {
+            if (failCreates > 0) {
+                failCreates--;
+                throw new IOException("injected create failure");
+            }
             PendingFile real = delegate.create(key);
             return new PendingFile() {
                 @Override
