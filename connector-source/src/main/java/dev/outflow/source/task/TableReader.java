@@ -70,6 +70,7 @@ final class TableReader {
     private boolean startResolved;
     private String startAt;
     private Integer warnedPid;
+    private boolean visibilityChecked;
 
     TableReader(TableId table, TableSettings settings, ReadOptions options, Map<String, ?> storedOffset,
             TypeOptions typeOptions) {
@@ -258,6 +259,15 @@ final class TableReader {
 
     private String readHorizon(Connection conn) throws SQLException {
         KeyColumn ts = plan.timestamp().orElseThrow();
+        if (!visibilityChecked) {
+            visibilityChecked = true;
+            if (options.openTransactionWaitMaxMs() > 0 && !ReadHorizon.seesOtherSessions(conn)) {
+                log.warn("The database user cannot see other roles' sessions in pg_stat_activity, so reads of {} "
+                        + "do not wait for their open transactions and a row they commit late with an older \"{}\" "
+                        + "can be missed; grant it pg_read_all_stats (GRANT pg_read_all_stats TO <user>), or "
+                        + "cover late commits with timestamp.delay.interval.ms", table, ts.name());
+            }
+        }
         ReadHorizon.Horizon h = horizon.read(conn, options.timestampDelayMs(), options.openTransactionWaitMaxMs(),
                 options.dbTimezone(), ts.isLocalTimestamp());
         if (h.ignoredPid() != null && !h.ignoredPid().equals(warnedPid)) {
