@@ -25,8 +25,11 @@ import dev.outflow.source.catalog.TableId;
 import dev.outflow.source.catalog.TableMonitor;
 import dev.outflow.source.config.Mode;
 import dev.outflow.source.config.PostgresSourceConfig;
+import dev.outflow.source.config.TableOverrides;
+import dev.outflow.source.config.TableSettings;
 import dev.outflow.source.connection.ConnectionFactory;
 import dev.outflow.source.connection.SqlErrors;
+import dev.outflow.source.query.ColumnSelection;
 import dev.outflow.source.query.PlanException;
 import dev.outflow.source.query.ReadPlan;
 import dev.outflow.source.query.ReadPlans;
@@ -68,6 +71,7 @@ public class PostgresSourceConnector extends SourceConnector {
     public void start(Map<String, String> props) {
         this.props = Map.copyOf(props);
         PostgresSourceConfig config = new PostgresSourceConfig(props);
+        config.checkProblems();
         ConnectionFactory connections = new ConnectionFactory(config);
         monitor = new TableMonitor(connections, config.includePatterns(), config.excludePatterns(),
                 config.tableTypes(), config.tablePollIntervalMs(), () -> context.requestTaskReconfiguration());
@@ -139,11 +143,19 @@ public class PostgresSourceConnector extends SourceConnector {
         } catch (ConfigException e) {
             return ExactlyOnceSupport.UNSUPPORTED;
         }
-        return switch (config.mode()) {
-            case BULK -> ExactlyOnceSupport.UNSUPPORTED;
-            case INCREMENTING, TIMESTAMP, TIMESTAMP_INCREMENTING -> ExactlyOnceSupport.SUPPORTED;
-            case AUTO -> autoHasNoBulkTable(config) ? ExactlyOnceSupport.SUPPORTED : ExactlyOnceSupport.UNSUPPORTED;
-        };
+        java.util.Set<Mode> modes = java.util.EnumSet.of(config.mode());
+        config.overrideAliases().keySet().forEach(table -> modes.add(config.settingsFor(tableOf(table)).mode()));
+        if (modes.contains(Mode.BULK)) {
+            return ExactlyOnceSupport.UNSUPPORTED;
+        }
+        return !modes.contains(Mode.AUTO) || autoHasNoBulkTable(config) ? ExactlyOnceSupport.SUPPORTED
+                : ExactlyOnceSupport.UNSUPPORTED;
+    }
+
+    /** The table an override names (schema.table, split at the first dot as TableId#qualifiedName joins them). */
+    private static TableId tableOf(String qualifiedName) {
+        int dot = qualifiedName.indexOf('.');
+        return new TableId(qualifiedName.substring(0, dot), qualifiedName.substring(dot + 1));
     }
 
     private static boolean autoHasNoBulkTable(PostgresSourceConfig config) {
@@ -170,14 +182,21 @@ public class PostgresSourceConnector extends SourceConnector {
      */
     @Override
     public boolean alterOffsets(Map<String, String> connectorConfig, Map<Map<String, ?>, Map<String, ?>> offsets) {
-        Mode mode;
+        PostgresSourceConfig config;
         try {
-            mode = new PostgresSourceConfig(connectorConfig).mode();
+            config = new PostgresSourceConfig(connectorConfig);
         } catch (ConfigException e) {
             throw new ConnectException("Cannot check the offsets: the connector configuration is invalid: "
                     + e.getMessage(), e);
         }
-        offsets.forEach((partition, offset) -> SourceOffsets.validate(mode, partition, offset));
+        offsets.forEach((partition, offset) -> {
+            Mode mode = config.mode();
+            if (partition != null && partition.get(SourceOffsets.SCHEMA) instanceof String schema
+                    && partition.get(SourceOffsets.TABLE) instanceof String table) {
+                mode = config.settingsFor(new TableId(schema, table)).mode(); // its override's, if any
+            }
+            SourceOffsets.validate(mode, partition, offset);
+        });
         return true;
     }
 
@@ -189,7 +208,8 @@ public class PostgresSourceConnector extends SourceConnector {
      */
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
-        Config result = super.validate(connectorConfigs);
+        // The keys of each alias of table.overrides are validated too, so their errors land on them.
+        Config result = new Config(PostgresSourceConfig.configDef(connectorConfigs).validate(connectorConfigs));
         Map<String, ConfigValue> values = new HashMap<>();
         result.configValues().forEach(v -> values.put(v.name(), v));
         boolean keysValid = result.configValues().stream().allMatch(v -> v.errorMessages().isEmpty());
@@ -197,6 +217,11 @@ public class PostgresSourceConnector extends SourceConnector {
             return result;
         }
         PostgresSourceConfig config = new PostgresSourceConfig(connectorConfigs);
+        List<PostgresSourceConfig.Problem> problems = config.problems();
+        problems.forEach(p -> values.get(p.key()).addErrorMessage(p.message()));
+        if (!problems.isEmpty()) {
+            return result;
+        }
         ConnectionFactory connections = new ConnectionFactory(config);
         try (Connection conn = connections.openOnce()) {
             List<TableId> found = Catalog.findTables(conn, config.includePatterns(), config.excludePatterns(),
@@ -207,14 +232,23 @@ public class PostgresSourceConnector extends SourceConnector {
                                 + config.tableTypes() + "). Patterns match the whole schema.table, e.g. "
                                 + "public\\.orders or public\\..*");
             }
+            config.overrideAliases().forEach((table, alias) -> {
+                if (found.stream().noneMatch(t -> t.qualifiedName().equals(table))) {
+                    values.get(TableOverrides.prefix(alias) + TableOverrides.TABLE).addErrorMessage("No table "
+                            + table + " matches table.include.list (minus table.exclude.list, of types "
+                            + config.tableTypes() + "); name it as schema.table exactly as PostgreSQL spells it");
+                }
+            });
             List<Object> picks = new ArrayList<>();
             for (TableId table : found) {
                 Optional<TableDefinition> definition = Catalog.describe(conn, table);
                 if (definition.isEmpty()) {
                     continue;
                 }
+                TableSettings settings = config.settingsFor(table);
                 try {
-                    ReadPlan plan = ReadPlans.resolve(definition.get(), config.settingsFor(table));
+                    ReadPlan plan = ReadPlans.resolve(definition.get(), settings);
+                    ColumnSelection.apply(definition.get(), settings);
                     picks.add(table + ": " + plan.describe() + " (" + plan.reason() + ")");
                 } catch (PlanException e) {
                     values.get(e.configKey()).addErrorMessage(e.getMessage());

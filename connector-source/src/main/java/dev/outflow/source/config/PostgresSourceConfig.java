@@ -52,6 +52,9 @@ public final class PostgresSourceConfig extends AbstractConfig {
     public static final String RECORD_TIMESTAMP = "record.timestamp";
     public static final String RECORD_TIMESTAMP_PRODUCE = "produce";
     public static final String RECORD_TIMESTAMP_WATERMARK = "watermark";
+    public static final String INITIAL_POSITION = "initial.position";
+    public static final String TIMESTAMP_INITIAL = "timestamp.initial";
+    public static final String INCREMENTING_INITIAL = "incrementing.initial";
 
     public static final String POLL_INTERVAL_MS = "poll.interval.ms";
     public static final String BATCH_MAX_ROWS = "batch.max.rows";
@@ -67,8 +70,91 @@ public final class PostgresSourceConfig extends AbstractConfig {
 
     public static final ConfigDef CONFIG_DEF = configDef();
 
+    // The overrides of table.overrides, by the qualified name of the table they name.
+    private final Map<String, TableOverrides.Alias> overrides = new java.util.LinkedHashMap<>();
+    private final List<TableOverrides.Alias> overrideList;
+
     public PostgresSourceConfig(Map<String, String> props) {
-        super(CONFIG_DEF, props);
+        super(configDef(props), props);
+        overrideList = TableOverrides.Alias.parse(this, props);
+        overrideList.forEach(o -> overrides.putIfAbsent(o.table(), o));
+    }
+
+    /**
+     * The definition of every key a configuration may hold: {@link #CONFIG_DEF} plus the keys of each alias its
+     * {@code table.overrides} lists.
+     */
+    public static ConfigDef configDef(Map<String, ?> props) {
+        return TableOverrides.enrich(CONFIG_DEF, props);
+    }
+
+    /** A problem that involves more than one key, reported on the key to change. */
+    public record Problem(String key, String message) {
+    }
+
+    /**
+     * Checks across keys that no single key's validator can make (each key on its own is valid): an override
+     * naming a table another one names, both column lists on one table, an initial position without its value or
+     * a value without {@code initial.position=value}.
+     */
+    public List<Problem> problems() {
+        List<Problem> problems = new java.util.ArrayList<>();
+        java.util.Set<String> tables = new java.util.HashSet<>();
+        for (TableOverrides.Alias o : overrideList) {
+            if (!tables.add(o.table())) {
+                problems.add(new Problem(o.prefix() + TableOverrides.TABLE, "Table " + o.table() + " is already "
+                        + "named by another alias of " + TableOverrides.ALIASES + "; put its settings in one alias"));
+            }
+            if (o.sets(TableOverrides.COLUMN_INCLUDE_LIST) && o.sets(TableOverrides.COLUMN_EXCLUDE_LIST)) {
+                problems.add(new Problem(o.prefix() + TableOverrides.COLUMN_EXCLUDE_LIST, "Set either "
+                        + o.prefix() + TableOverrides.COLUMN_INCLUDE_LIST + " or " + o.prefix()
+                        + TableOverrides.COLUMN_EXCLUDE_LIST + ", not both"));
+            }
+        }
+        startProblems("", null, problems);
+        for (TableOverrides.Alias o : overrideList) {
+            startProblems(o.prefix(), o, problems);
+        }
+        return problems;
+    }
+
+    private void startProblems(String prefix, TableOverrides.Alias o, List<Problem> problems) {
+        if (o != null && !o.sets(INITIAL_POSITION) && !o.sets(TIMESTAMP_INITIAL) && !o.sets(INCREMENTING_INITIAL)) {
+            return; // inherits the connector-wide start, checked once
+        }
+        TableSettings.StartPosition start = startFor(o);
+        if (start.position() == InitialPosition.VALUE) {
+            if (start.timestampMs() == null && start.incrementing() == null) {
+                problems.add(new Problem(prefix + INITIAL_POSITION, "initial.position=value needs "
+                        + prefix + TIMESTAMP_INITIAL + " (timestamp modes) or " + prefix + INCREMENTING_INITIAL
+                        + " (incrementing mode)"));
+            }
+        } else {
+            for (String key : List.of(TIMESTAMP_INITIAL, INCREMENTING_INITIAL)) {
+                boolean set = o == null ? originals().get(key) != null : o.sets(key);
+                if (set) {
+                    problems.add(new Problem(prefix + key, "Is only used with " + prefix + INITIAL_POSITION
+                            + "=value (it is " + start.position().configName() + "); set that, or remove "
+                            + prefix + key));
+                }
+            }
+        }
+    }
+
+    /** Throws the first of {@link #problems()}, for the connector and tasks, which cannot run with one. */
+    public void checkProblems() {
+        List<Problem> problems = problems();
+        if (!problems.isEmpty()) {
+            Problem p = problems.get(0);
+            throw new ConfigException(p.key() + ": " + p.message());
+        }
+    }
+
+    /** The aliases of table.overrides, by the table each names (a table named twice: the first alias). */
+    public Map<String, String> overrideAliases() {
+        Map<String, String> aliases = new java.util.LinkedHashMap<>();
+        overrideList.forEach(o -> aliases.putIfAbsent(o.table(), o.alias()));
+        return aliases;
     }
 
     private static ConfigDef configDef() {
@@ -114,6 +200,15 @@ public final class PostgresSourceConfig extends AbstractConfig {
                         + "FOREIGN TABLE. Views have no primary key: read them in bulk mode or name their "
                         + "columns.",
                 GROUP_TABLES, ++order, Width.MEDIUM, "Table types", new TableTypesRecommender());
+        def.define(TableOverrides.ALIASES, Type.LIST, "", new TableOverrides.AliasListValidator(),
+                Importance.MEDIUM,
+                "Comma-separated aliases of per-table overrides (letters, digits, '_', '-'). Each alias names "
+                        + "its table in table.override.<alias>.table and may set, under table.override.<alias>.: "
+                        + "mode, timestamp.column.name, timestamp.tiebreaker.column.name, incrementing.column.name, "
+                        + "initial.position, timestamp.initial, incrementing.initial (default: the connector's "
+                        + "value), topic (the whole topic name), column.include.list or column.exclude.list "
+                        + "(exact column names). See docs/source.md.",
+                GROUP_TABLES, ++order, Width.LONG, "Per-table overrides");
         def.define(TABLE_POLL_INTERVAL_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(100), Importance.LOW,
                 "Milliseconds between two looks at the catalog for tables created or dropped while running; "
                         + "a change reassigns the tables to the tasks.",
@@ -156,6 +251,27 @@ public final class PostgresSourceConfig extends AbstractConfig {
                         + "back (a warning names its pid); a row it commits later with a timestamp older than "
                         + "the watermark is then missed. 0 turns the wait off.",
                 GROUP_MODE, ++order, Width.SHORT, "Open transaction wait (ms)");
+        List<String> positions = InitialPosition.configNames();
+        def.define(INITIAL_POSITION, Type.STRING, InitialPosition.EARLIEST.configName(),
+                new LowerCaseChoice(positions), Importance.MEDIUM,
+                "Where a table without a stored offset is first read from. earliest: every row. latest: only "
+                        + "rows inserted (timestamp modes: inserted or updated) after the connector first reads "
+                        + "the table (incrementing: above the column's current maximum; timestamp modes: from the "
+                        + "read horizon, so transactions still open are not lost). value: from timestamp.initial "
+                        + "(timestamp modes) or after incrementing.initial (incrementing). Bulk tables always "
+                        + "read everything. A stored offset always wins.",
+                GROUP_MODE, ++order, Width.SHORT, "Initial position", new ChoiceRecommender(positions));
+        def.define(TIMESTAMP_INITIAL, Type.LONG, null, TableOverrides.nullable(ConfigDef.Range.atLeast(0)),
+                Importance.LOW,
+                "With initial.position=value, in the timestamp modes: rows whose timestamp column is at or after "
+                        + "this instant, in milliseconds since 1970-01-01T00:00:00Z, are read (for a timestamp "
+                        + "without time zone column, the instant is taken as a wall-clock time in db.timezone). "
+                        + "Confluent JDBC's name; its -1 (now) is initial.position=latest here.",
+                GROUP_MODE, ++order, Width.SHORT, "Initial timestamp (ms)");
+        def.define(INCREMENTING_INITIAL, Type.LONG, null, Importance.LOW,
+                "With initial.position=value, in incrementing mode: rows whose incrementing column is above this "
+                        + "value are read.",
+                GROUP_MODE, ++order, Width.SHORT, "Initial incrementing value");
         def.define(DB_TIMEZONE, Type.STRING, "UTC", new ZoneValidator(), Importance.MEDIUM,
                 "Time zone in which a timestamp.column.name of type timestamp (without time zone) is written, "
                         + "e.g. UTC or Europe/Paris: the database clock is converted to it to bound each read. "
@@ -288,10 +404,35 @@ public final class PostgresSourceConfig extends AbstractConfig {
         return types;
     }
 
-    /** How {@code table} is to be read: the connector-wide settings. */
+    /** How {@code table} is to be read: the connector-wide settings, with its override (if any) applied. */
     public TableSettings settingsFor(dev.outflow.source.catalog.TableId table) {
-        return new TableSettings(mode(), timestampColumn(), incrementingColumn(), tiebreakerColumn(),
-                topicName(topicPrefix() + table.qualifiedName()));
+        TableOverrides.Alias o = overrides.get(table.qualifiedName());
+        String defaultTopic = topicName(topicPrefix() + table.qualifiedName());
+        if (o == null) {
+            return new TableSettings(mode(), timestampColumn(), incrementingColumn(), tiebreakerColumn(),
+                    defaultTopic, List.of(), List.of(), startFor(null), "", java.util.Set.of());
+        }
+        java.util.Set<String> overridden = new java.util.HashSet<>(o.values().keySet());
+        overridden.retainAll(TableOverrides.INHERITED);
+        return new TableSettings(
+                o.sets(MODE) ? Mode.of(o.string(MODE, "")) : mode(),
+                o.string(TIMESTAMP_COLUMN_NAME, timestampColumn()),
+                o.string(INCREMENTING_COLUMN_NAME, incrementingColumn()),
+                o.string(TIEBREAKER_COLUMN_NAME, tiebreakerColumn()),
+                o.string(TableOverrides.TOPIC, defaultTopic),
+                o.list(TableOverrides.COLUMN_INCLUDE_LIST), o.list(TableOverrides.COLUMN_EXCLUDE_LIST),
+                startFor(o), o.prefix(), overridden);
+    }
+
+    /** The start position of an override (null: the connector-wide one). */
+    private TableSettings.StartPosition startFor(TableOverrides.Alias o) {
+        InitialPosition position = InitialPosition.of(o != null && o.sets(INITIAL_POSITION)
+                ? o.string(INITIAL_POSITION, "") : getString(INITIAL_POSITION));
+        Long timestamp = o != null && o.sets(TIMESTAMP_INITIAL) ? (Long) o.values().get(TIMESTAMP_INITIAL)
+                : getLong(TIMESTAMP_INITIAL);
+        Long incrementing = o != null && o.sets(INCREMENTING_INITIAL) ? (Long) o.values().get(INCREMENTING_INITIAL)
+                : getLong(INCREMENTING_INITIAL);
+        return new TableSettings.StartPosition(position, timestamp, incrementing);
     }
 
     /**

@@ -22,6 +22,7 @@ import dev.outflow.source.catalog.TableId;
 public final class KeysetQuery {
 
     private final String firstPage;
+    private final String startPage;
     private final String nextPage;
     private final int columnCount;
     private final int[] keyIndexes;
@@ -56,6 +57,8 @@ public final class KeysetQuery {
         String upper = bound == null ? "" : " AND " + sql(bound) + " < " + param(bound);
         String order = " ORDER BY " + keyList + " LIMIT ?";
         this.firstPage = select + notNull + upper + order;
+        this.startPage = bound == null ? null
+                : select + notNull + " AND " + sql(bound) + " >= " + param(bound) + upper + order;
         this.nextPage = select + after + upper + order;
     }
 
@@ -70,6 +73,14 @@ public final class KeysetQuery {
     /** SQL for the first page; parameters: [the upper bound,] the page size. */
     public String firstPage() {
         return firstPage;
+    }
+
+    /**
+     * SQL for the first page of a table read from a start timestamp (initial.position) rather than from its first
+     * row; parameters: the start, the upper bound, the page size. Null without a bounded (timestamp) column.
+     */
+    public String startPage() {
+        return startPage;
     }
 
     /** SQL for a later page; parameters: each key value as text, [the upper bound,] the page size. */

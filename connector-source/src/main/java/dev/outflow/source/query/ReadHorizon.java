@@ -46,6 +46,22 @@ public final class ReadHorizon {
                   FROM now_""".formatted(asText);
     }
 
+    // Superusers and members of pg_read_all_stats see xact_start of every session; other roles see only their own
+    // role's sessions, so open transactions of other writers would not hold the horizon back.
+    private static final String SEES_OTHER_SESSIONS = """
+            SELECT r.rolsuper OR pg_catalog.pg_has_role(current_user, 'pg_read_all_stats', 'USAGE')
+              FROM pg_catalog.pg_roles r WHERE r.rolname = current_user""";
+
+    /**
+     * Whether the connected user sees the transactions of other roles' sessions in {@code pg_stat_activity}, which
+     * the horizon needs to wait for them.
+     */
+    public static boolean seesOtherSessions(Connection conn) throws SQLException {
+        try (PreparedStatement st = conn.prepareStatement(SEES_OTHER_SESSIONS); ResultSet rs = st.executeQuery()) {
+            return rs.next() && rs.getBoolean(1);
+        }
+    }
+
     /**
      * Reads the horizon. Call it first in a transaction, before the page query.
      *

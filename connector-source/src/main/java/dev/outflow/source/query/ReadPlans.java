@@ -22,7 +22,9 @@ public final class ReadPlans {
     public static ReadPlan resolve(TableDefinition table, TableSettings settings) throws PlanException {
         return switch (settings.mode()) {
             case BULK -> bulk(table, "mode=bulk");
-            case INCREMENTING -> incrementing(table, settings.incrementingColumn(), "mode=incrementing");
+            case INCREMENTING -> new ReadPlan(table.id(), Mode.INCREMENTING, List.of(incrementingKey(table,
+                    settings.incrementingColumn(), settings.keyOf(PostgresSourceConfig.INCREMENTING_COLUMN_NAME))),
+                    "mode=incrementing");
             case TIMESTAMP -> timestamp(table, settings, false);
             case TIMESTAMP_INCREMENTING -> timestamp(table, settings, true);
             case AUTO -> auto(table, settings);
@@ -42,15 +44,17 @@ public final class ReadPlans {
 
     private static ReadPlan incrementing(TableDefinition table, String column, String reason)
             throws PlanException {
-        return new ReadPlan(table.id(), Mode.INCREMENTING, List.of(incrementingKey(table, column)), reason);
+        return new ReadPlan(table.id(), Mode.INCREMENTING, List.of(incrementingKey(table, column,
+                PostgresSourceConfig.INCREMENTING_COLUMN_NAME)), reason);
     }
 
-    private static KeyColumn incrementingKey(TableDefinition table, String column) throws PlanException {
-        ColumnDefinition c = table.column(column).orElseThrow(() -> new PlanException(
-                PostgresSourceConfig.INCREMENTING_COLUMN_NAME, "Table " + table.id() + " has no column \"" + column
+    private static KeyColumn incrementingKey(TableDefinition table, String column, String key)
+            throws PlanException {
+        ColumnDefinition c = table.column(column).orElseThrow(() -> new PlanException(key,
+                "Table " + table.id() + " has no column \"" + column
                         + "\"; name an integer column it has, or exclude the table with table.exclude.list"));
         if (!KeyColumn.isIntegerType(c.typeName())) {
-            throw new PlanException(PostgresSourceConfig.INCREMENTING_COLUMN_NAME, "Column \"" + column + "\" of "
+            throw new PlanException(key, "Column \"" + column + "\" of "
                     + table.id() + " is " + c.typeName() + "; incrementing mode needs an integer column (int2, "
                     + "int4, int8)");
         }
@@ -60,18 +64,21 @@ public final class ReadPlans {
     private static ReadPlan timestamp(TableDefinition table, TableSettings settings, boolean incrementing)
             throws PlanException {
         Mode mode = incrementing ? Mode.TIMESTAMP_INCREMENTING : Mode.TIMESTAMP;
-        KeyColumn ts = timestampKey(table, settings.timestampColumn(), mode);
+        KeyColumn ts = timestampKey(table, settings.timestampColumn(), mode,
+                settings.keyOf(PostgresSourceConfig.TIMESTAMP_COLUMN_NAME));
+        String tiebreakerKey = settings.keyOf(PostgresSourceConfig.TIEBREAKER_COLUMN_NAME);
         KeyColumn tiebreaker;
         String reason = "mode=" + mode;
         if (incrementing) {
-            tiebreaker = incrementingKey(table, settings.incrementingColumn());
+            tiebreaker = incrementingKey(table, settings.incrementingColumn(),
+                    settings.keyOf(PostgresSourceConfig.INCREMENTING_COLUMN_NAME));
         } else if (!settings.tiebreakerColumn().isEmpty()) {
             String name = settings.tiebreakerColumn();
             ColumnDefinition c = table.column(name).orElseThrow(() -> new PlanException(
-                    PostgresSourceConfig.TIEBREAKER_COLUMN_NAME, "Table " + table.id() + " has no column \"" + name
+                    tiebreakerKey, "Table " + table.id() + " has no column \"" + name
                             + "\"; name a unique column it has, or leave the key empty to use its primary key"));
             if (!table.uniqueColumns().contains(name)) {
-                throw new PlanException(PostgresSourceConfig.TIEBREAKER_COLUMN_NAME, "Column \"" + name + "\" of "
+                throw new PlanException(tiebreakerKey, "Column \"" + name + "\" of "
                         + table.id() + " is not unique (no unique index or constraint on it alone), so rows "
                         + "sharing a timestamp and this value could be skipped; name a unique column, or add a "
                         + "unique constraint");
@@ -79,28 +86,29 @@ public final class ReadPlans {
             tiebreaker = new KeyColumn(name, c.typeName(), KeyColumn.Role.TIEBREAKER);
         } else {
             tiebreaker = primaryKeyTiebreaker(table).orElseThrow(() -> new PlanException(
-                    PostgresSourceConfig.TIEBREAKER_COLUMN_NAME, "Table " + table.id() + " has "
+                    tiebreakerKey, "Table " + table.id() + " has "
                             + (table.primaryKey().isEmpty() ? "no primary key" : "a primary key of "
                                     + table.primaryKey().size() + " columns")
                             + ", so rows sharing a timestamp cannot be told apart; set "
-                            + PostgresSourceConfig.TIEBREAKER_COLUMN_NAME + " to a unique column, or use mode "
+                            + tiebreakerKey + " to a unique column, or use mode "
                             + "timestamp+incrementing"));
             reason += ", tiebreaker: the primary key";
         }
         return new ReadPlan(table.id(), mode, List.of(ts, tiebreaker), reason);
     }
 
-    private static KeyColumn timestampKey(TableDefinition table, String column, Mode mode) throws PlanException {
+    private static KeyColumn timestampKey(TableDefinition table, String column, Mode mode, String key)
+            throws PlanException {
         if (column.isEmpty()) {
-            throw new PlanException(PostgresSourceConfig.TIMESTAMP_COLUMN_NAME, "mode " + mode + " needs "
-                    + PostgresSourceConfig.TIMESTAMP_COLUMN_NAME + ": the column the writers set on every insert "
+            throw new PlanException(key, "mode " + mode + " of " + table.id() + " needs " + key
+                    + ": the column the writers set on every insert "
                     + "and update, e.g. updated_at");
         }
-        ColumnDefinition c = table.column(column).orElseThrow(() -> new PlanException(
-                PostgresSourceConfig.TIMESTAMP_COLUMN_NAME, "Table " + table.id() + " has no column \"" + column
+        ColumnDefinition c = table.column(column).orElseThrow(() -> new PlanException(key,
+                "Table " + table.id() + " has no column \"" + column
                         + "\"; name a timestamp column it has, or exclude the table with table.exclude.list"));
         if (!KeyColumn.isTimestampType(c.typeName())) {
-            throw new PlanException(PostgresSourceConfig.TIMESTAMP_COLUMN_NAME, "Column \"" + column + "\" of "
+            throw new PlanException(key, "Column \"" + column + "\" of "
                     + table.id() + " is " + c.typeName() + "; the timestamp modes need a timestamptz or "
                     + "timestamp column");
         }

@@ -4,8 +4,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +23,13 @@ import org.slf4j.LoggerFactory;
 import dev.outflow.source.catalog.Catalog;
 import dev.outflow.source.catalog.TableDefinition;
 import dev.outflow.source.catalog.TableId;
+import dev.outflow.source.config.InitialPosition;
 import dev.outflow.source.config.Mode;
+import dev.outflow.source.config.PostgresSourceConfig;
+import dev.outflow.source.config.TableSettings.StartPosition;
 import dev.outflow.source.config.TableSettings;
+import dev.outflow.source.query.ColumnSelection;
+import dev.outflow.source.query.Identifiers;
 import dev.outflow.source.query.KeyColumn;
 import dev.outflow.source.query.KeysetQuery;
 import dev.outflow.source.query.PlanException;
@@ -58,7 +65,12 @@ final class TableReader {
     private KeysetQuery query;
     private ReadHorizon horizon;
     private boolean missingLogged;
+    // The initial position, resolved once before the first page of a table without a stored offset: for the
+    // timestamp modes, the first timestamp to read (text in the column's type), else null.
+    private boolean startResolved;
+    private String startAt;
     private Integer warnedPid;
+    private boolean visibilityChecked;
 
     TableReader(TableId table, TableSettings settings, ReadOptions options, Map<String, ?> storedOffset,
             TypeOptions typeOptions) {
@@ -95,15 +107,22 @@ final class TableReader {
         }
         int pageSize = options.pageSize();
         String bound = plan.timestamp().isPresent() ? readHorizon(conn) : null;
+        if (!startResolved) {
+            resolveStart(conn, bound);
+            startResolved = true;
+        }
         List<SourceRecord> records = new ArrayList<>();
-        try (PreparedStatement st = conn.prepareStatement(position == null ? query.firstPage()
-                : query.nextPage())) {
+        boolean fromStart = position == null && startAt != null;
+        try (PreparedStatement st = conn.prepareStatement(position != null ? query.nextPage()
+                : fromStart ? query.startPage() : query.firstPage())) {
             st.setFetchSize(pageSize);
             int p = 1;
             if (position != null) {
                 for (String value : position) {
                     st.setString(p++, value);
                 }
+            } else if (fromStart) {
+                st.setString(p++, startAt);
             }
             if (bound != null) {
                 st.setString(p++, bound);
@@ -118,6 +137,9 @@ final class TableReader {
         conn.commit();
         boolean drained = records.size() < pageSize;
         nextPollAtMs = drained ? nowMs + options.pollIntervalMs() : nowMs;
+        if (!records.isEmpty()) {
+            startAt = null; // the offset of the records now says where the table is
+        }
         if (drained && plan.mode() == Mode.BULK) {
             position = null; // the next pass reads the whole table again
         }
@@ -125,6 +147,65 @@ final class TableReader {
             log.debug("Read {} rows from {} up to {}", records.size(), table, lastOffset);
         }
         return records;
+    }
+
+    /**
+     * Applies initial.position to a table that has no stored offset and has not been read yet: for incrementing,
+     * sets the position to a value (the current maximum for latest); for the timestamp modes, sets the first
+     * timestamp to read (the current read horizon for latest, so rows of transactions still open are not lost).
+     */
+    private void resolveStart(Connection conn, String horizon) throws SQLException {
+        StartPosition start = settings.start();
+        if (position != null || lastOffset != null || start.position() == InitialPosition.EARLIEST) {
+            return;
+        }
+        String positionKey = settings.keyOf(PostgresSourceConfig.INITIAL_POSITION);
+        if (!plan.keepsPosition()) {
+            log.info("{} is read in bulk mode, which reads every row on each pass; {} does not apply to it", table,
+                    positionKey);
+            return;
+        }
+        boolean latest = start.position() == InitialPosition.LATEST;
+        if (plan.mode() == Mode.INCREMENTING) {
+            KeyColumn column = plan.key().get(0);
+            Long value = latest ? currentMax(conn, column) : start.incrementing();
+            if (!latest && value == null) {
+                throw new ConnectException(table + " is read in incrementing mode, but "
+                        + settings.keyOf(PostgresSourceConfig.INCREMENTING_INITIAL) + " is not set; set it (rows "
+                        + "above it are read), or use another " + positionKey);
+            }
+            if (value != null) {
+                position = List.of(Long.toString(value));
+            }
+            log.info("{} has no stored offset; {}={}: reading rows whose \"{}\" is above {}", table, positionKey,
+                    start.position().configName(), column.name(), value == null ? "(none: the table is empty)"
+                            : value);
+            return;
+        }
+        KeyColumn ts = plan.timestamp().orElseThrow();
+        if (latest) {
+            startAt = horizon;
+        } else if (start.timestampMs() == null) {
+            throw new ConnectException(table + " is read in mode " + plan.mode() + ", but "
+                    + settings.keyOf(PostgresSourceConfig.TIMESTAMP_INITIAL) + " is not set; set it (epoch "
+                    + "milliseconds of the first timestamp to read), or use another " + positionKey);
+        } else {
+            Instant instant = Instant.ofEpochMilli(start.timestampMs());
+            startAt = ts.isLocalTimestamp()
+                    ? instant.atZone(ZoneId.of(options.dbTimezone())).toLocalDateTime().toString()
+                    : instant.toString();
+        }
+        log.info("{} has no stored offset; {}={}: reading rows whose \"{}\" is at or after {}", table,
+                positionKey, start.position().configName(), ts.name(), startAt);
+    }
+
+    private Long currentMax(Connection conn, KeyColumn column) throws SQLException {
+        try (PreparedStatement st = conn.prepareStatement("SELECT max(" + Identifiers.quote(column.name())
+                + ") FROM " + table.quoted()); ResultSet rs = st.executeQuery()) {
+            rs.next();
+            long max = rs.getLong(1);
+            return rs.wasNull() ? null : max;
+        }
     }
 
     private SourceRecord record(ResultSet rs) throws SQLException {
@@ -178,6 +259,15 @@ final class TableReader {
 
     private String readHorizon(Connection conn) throws SQLException {
         KeyColumn ts = plan.timestamp().orElseThrow();
+        if (!visibilityChecked) {
+            visibilityChecked = true;
+            if (options.openTransactionWaitMaxMs() > 0 && !ReadHorizon.seesOtherSessions(conn)) {
+                log.warn("The database user cannot see other roles' sessions in pg_stat_activity, so reads of {} "
+                        + "do not wait for their open transactions and a row they commit late with an older \"{}\" "
+                        + "can be missed; grant it pg_read_all_stats (GRANT pg_read_all_stats TO <user>), or "
+                        + "cover late commits with timestamp.delay.interval.ms", table, ts.name());
+            }
+        }
         ReadHorizon.Horizon h = horizon.read(conn, options.timestampDelayMs(), options.openTransactionWaitMaxMs(),
                 options.dbTimezone(), ts.isLocalTimestamp());
         if (h.ignoredPid() != null && !h.ignoredPid().equals(warnedPid)) {
@@ -213,26 +303,33 @@ final class TableReader {
             return false;
         }
         ReadPlan newPlan;
+        TableDefinition selected;
         try {
             newPlan = ReadPlans.resolve(definition, settings);
+            selected = ColumnSelection.apply(definition, settings);
         } catch (PlanException e) {
             throw new ConnectException(e.getMessage() + " (" + e.configKey() + ")");
         }
         boolean first = plan == null;
         boolean sameKey = !first && Objects.equals(plan.key(), newPlan.key());
-        mapper = new RowMapper(definition, AvroNames.fullName(settings.topic()), typeOptions);
+        mapper = new RowMapper(selected, AvroNames.fullName(settings.topic()), typeOptions);
         query = new KeysetQuery(table, mapper.columnNames(), newPlan.key(), newPlan.timestamp().orElse(null));
         horizon = newPlan.timestamp().map(ReadHorizon::new).orElse(null);
         if (!sameKey) {
             position = SourceOffsets.keyText(newPlan, lastOffset);
+            startResolved = false;
+            startAt = null;
         }
         plan = newPlan;
         fingerprint = current;
         if (first) {
-            log.info("Reading {} into topic {}: {} ({}; {} columns, record key: {}), from {}", table,
-                    settings.topic(), plan.describe(), plan.reason(), definition.columns().size(),
+            log.info("Reading {} into topic {}: {} ({}; {} of {} columns, record key: {}), from {}", table,
+                    settings.topic(), plan.describe(), plan.reason(), selected.columns().size(),
+                    definition.columns().size(),
                     definition.primaryKey().isEmpty() ? "none" : definition.primaryKey(),
-                    position == null ? "the beginning" : "after " + lastOffset);
+                    lastOffset != null ? "after " + lastOffset
+                            : settings.start().position() == InitialPosition.EARLIEST ? "the beginning"
+                            : "initial.position " + settings.start().position().configName());
         } else {
             log.info("Definition of {} changed; now {} columns, {}", table, definition.columns().size(),
                     plan.describe());
