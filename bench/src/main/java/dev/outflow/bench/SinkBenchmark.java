@@ -30,6 +30,7 @@ import dev.outflow.sink.format.AvroValues;
 import dev.outflow.testing.ConnectCluster;
 import dev.outflow.testing.DuckDb;
 import dev.outflow.testing.ExampleConfig;
+import dev.outflow.testing.S3Server;
 import dev.outflow.testing.SchemaRegistryServer;
 
 /**
@@ -75,7 +76,56 @@ public final class SinkBenchmark {
             double rate = rows / seconds;
             System.out.printf("| sink, local disk, 1 task | %,.0f rows/s | %.0f%% of ceiling | peak heap %d MiB "
                     + "(whole JVM: broker, worker, sink) |%n", rate, 100 * rate / ceiling, peakHeapMiB());
+            connect.deleteConnector("bench-sink");
+
+            try (S3Server s3 = S3Server.start()) {
+                s3.createBucket("bench");
+                Map<String, String> s3Config = ExampleConfig.load("sink-s3.json")
+                        .with("topics.regex", TOPIC.replace(".", "\\."))
+                        .with("s3.bucket.name", "bench")
+                        .with("s3.region", s3.region())
+                        .with("store.url", s3.endpoint().toString())
+                        .with("aws.access.key.id", s3.accessKey())
+                        .with("aws.secret.access.key", s3.secretKey())
+                        .with("s3.ssea.name", "")
+                        .with("flush.size", "250000")
+                        .with("rotate.schedule.interval.ms", "5000")
+                        .config();
+                resetPeakHeap();
+                long s3Start = System.nanoTime();
+                connect.configureConnector("bench-sink-s3", s3Config);
+                awaitCommitted(connect, "connect-bench-sink-s3", rows, Duration.ofMinutes(20));
+                double s3Rate = rows / ((System.nanoTime() - s3Start) / 1e9);
+                long peak = peakHeapMiB();
+                Path copy = s3.download("bench", "raw/topics/", work.resolve("s3-copy"));
+                try (DuckDb duck = DuckDb.open()) {
+                    long count = duck.queryLong("SELECT count(*) FROM read_parquet('" + copy + "/**/*.parquet')");
+                    if (count != rows) {
+                        throw new IllegalStateException("S3 holds " + count + " rows, expected " + rows);
+                    }
+                }
+                System.out.printf("| sink, S3 (S3Proxy in the same JVM), 1 task | %,.0f rows/s | %.0f%% of ceiling "
+                        + "| peak heap %d MiB (whole JVM: broker, worker, sink, S3Proxy) |%n", s3Rate,
+                        100 * s3Rate / ceiling, peak);
+            }
         }
+    }
+
+    /** Waits until the sink's consumer group has committed every record (commits imply published files). */
+    private static void awaitCommitted(ConnectCluster connect, String group, long rows, Duration timeout)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (var admin = connect.connect().kafka().createAdminClient()) {
+            while (System.nanoTime() < deadline) {
+                long committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                        .values().stream().mapToLong(o -> o == null ? 0 : o.offset()).sum();
+                if (committed >= rows) {
+                    return;
+                }
+                Thread.sleep(200);
+            }
+        }
+        throw new IllegalStateException("the sink did not commit " + rows + " records in time");
     }
 
     /**
