@@ -113,28 +113,38 @@ final class TableReader {
         }
         List<SourceRecord> records = new ArrayList<>();
         boolean fromStart = position == null && startAt != null;
-        try (PreparedStatement st = conn.prepareStatement(position != null ? query.nextPage()
-                : fromStart ? query.startPage() : query.firstPage())) {
-            st.setFetchSize(pageSize);
-            int p = 1;
-            if (position != null) {
-                for (String value : position) {
-                    st.setString(p++, value);
+        // Reading a row moves the position past it; if the page fails part-way (connection lost, commit failed),
+        // its records are never emitted, so the position must go back to where the page started.
+        List<String> pageStart = position;
+        Map<String, ?> pageStartOffset = lastOffset;
+        try {
+            try (PreparedStatement st = conn.prepareStatement(position != null ? query.nextPage()
+                    : fromStart ? query.startPage() : query.firstPage())) {
+                st.setFetchSize(pageSize);
+                int p = 1;
+                if (position != null) {
+                    for (String value : position) {
+                        st.setString(p++, value);
+                    }
+                } else if (fromStart) {
+                    st.setString(p++, startAt);
                 }
-            } else if (fromStart) {
-                st.setString(p++, startAt);
-            }
-            if (bound != null) {
-                st.setString(p++, bound);
-            }
-            st.setInt(p, pageSize);
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    records.add(record(rs));
+                if (bound != null) {
+                    st.setString(p++, bound);
+                }
+                st.setInt(p, pageSize);
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        records.add(record(rs));
+                    }
                 }
             }
+            conn.commit();
+        } catch (SQLException | RuntimeException e) {
+            position = pageStart;
+            lastOffset = pageStartOffset;
+            throw e;
         }
-        conn.commit();
         boolean drained = records.size() < pageSize;
         nextPollAtMs = drained ? nowMs + options.pollIntervalMs() : nowMs;
         if (!records.isEmpty()) {

@@ -1,0 +1,89 @@
+package dev.outflow.source.task;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import dev.outflow.source.catalog.TableId;
+import dev.outflow.source.config.PostgresSourceConfig;
+import dev.outflow.source.connection.ConnectionFactory;
+import dev.outflow.testing.PostgresServer;
+
+/**
+ * A page whose transaction fails after its rows were read (the database restarted between the query and the
+ * commit) must be read again whole: its records were never emitted, so the reader's position may not move past
+ * them. Runs against a real PostgreSQL; only the commit failure is injected.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TableReaderFailureIT {
+
+    private PostgresServer pg;
+
+    @BeforeAll
+    void start() {
+        pg = PostgresServer.start();
+        pg.execute("CREATE TABLE public.t (id bigint PRIMARY KEY, updated_at timestamptz NOT NULL)",
+                "INSERT INTO public.t SELECT i, timestamptz '2026-01-01 00:00:00+00' + i * interval '1 second' "
+                        + "FROM generate_series(1, 60) i");
+    }
+
+    @AfterAll
+    void stop() {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    private static List<Long> ids(List<SourceRecord> records) {
+        return records.stream().map(r -> ((Struct) r.value()).getInt64("id")).toList();
+    }
+
+    /** The real connection, whose next commit() fails as if the server had gone away. */
+    private static Connection failingCommit(Connection real) {
+        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("commit")) {
+                        throw new SQLException("injected: terminating connection due to administrator command",
+                                "57P01");
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    @Test
+    void aPageWhoseCommitFailsIsReadAgainWhole() throws Exception {
+        for (String mode : List.of("timestamp", "incrementing")) {
+            PostgresSourceConfig config = new PostgresSourceConfig(Map.of(
+                    "connection.url", pg.jdbcUrl(), "connection.user", pg.user(), "connection.password", pg.password(),
+                    "table.include.list", "public\\.t", "mode", mode, "timestamp.column.name", "updated_at",
+                    "incrementing.column.name", "id", "batch.max.rows", "25", "timestamp.delay.interval.ms", "0"));
+            TableId table = new TableId("public", "t");
+            TableReader reader = new TableReader(table, config.settingsFor(table), ReadOptions.of(config), null,
+                    config.typeOptions());
+            try (Connection conn = new ConnectionFactory(config).open()) {
+                assertEquals(25, reader.poll(conn, 0).size(), mode);
+                assertThrows(SQLException.class, () -> reader.poll(failingCommit(conn), 0), mode);
+                conn.rollback();
+                List<Long> next = ids(reader.poll(conn, 0));
+                assertEquals(26L, next.get(0), mode + ": the failed page is read again from its first row");
+                assertEquals(25, next.size(), mode);
+            }
+        }
+    }
+}
