@@ -22,9 +22,9 @@ import dev.outflow.source.connection.ConnectionFactory;
 import dev.outflow.testing.PostgresServer;
 
 /**
- * A page whose transaction fails after its rows were read (the database restarted between the query and the
- * commit) must be read again whole: its records were never emitted, so the reader's position may not move past
- * them. Runs against a real PostgreSQL; only the commit failure is injected.
+ * How the source's reads behave against a real PostgreSQL: they run in read-only transactions, and a page whose
+ * transaction fails after its rows were read (the database restarted between the query and the commit) is read
+ * again whole, since its records were never emitted. Only the commit failure is injected.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TableReaderFailureIT {
@@ -64,6 +64,20 @@ class TableReaderFailureIT {
                         throw e.getCause();
                     }
                 });
+    }
+
+    @Test
+    void theConnectorsConnectionsCannotWrite() throws Exception {
+        PostgresSourceConfig config = new PostgresSourceConfig(Map.of(
+                "connection.url", pg.jdbcUrl(), "connection.user", pg.user(), "connection.password", pg.password(),
+                "table.include.list", "public\\.t"));
+        // The test role is a superuser: only the read-only transaction stands between the connector and a write.
+        try (Connection conn = new ConnectionFactory(config).open(); var st = conn.createStatement()) {
+            SQLException e = assertThrows(SQLException.class, () -> st.execute("DELETE FROM public.t"));
+            assertEquals("25006", e.getSQLState(), "read_only_sql_transaction: " + e.getMessage());
+            conn.rollback();
+        }
+        assertEquals(60, pg.queryLong("SELECT count(*) FROM public.t"));
     }
 
     @Test
