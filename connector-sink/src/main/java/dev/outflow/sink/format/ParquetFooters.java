@@ -6,7 +6,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.OptionalLong;
 
 import org.apache.parquet.format.FileMetaData;
 import org.apache.parquet.format.KeyValue;
@@ -39,12 +38,6 @@ public final class ParquetFooters {
             }
         }
         return out;
-    }
-
-    /** The last Kafka offset the file holds, or empty when the footer does not say (a file not written by us). */
-    public static OptionalLong endOffset(InputFile file) throws IOException {
-        String end = outflowMetadata(file).get(ParquetRecordWriter.META_END_OFFSET);
-        return end == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(end));
     }
 
     static FileMetaData readFooter(InputFile file) throws IOException {

@@ -21,8 +21,6 @@ import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.InputFile;
-import org.apache.parquet.io.OutputFile;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,6 +30,7 @@ import dev.outflow.sink.partition.CompositePartitioner;
 import dev.outflow.sink.partition.FieldPartitioner;
 import dev.outflow.sink.partition.FileNaming;
 import dev.outflow.sink.partition.TimePartitioner;
+import dev.outflow.sink.storage.InterceptingStorage;
 import dev.outflow.sink.storage.LocalStorage;
 import dev.outflow.sink.storage.Storage;
 
@@ -137,66 +136,24 @@ class ExactlyOnceChaosTest {
     }
 
     /** The real local storage, with deaths injected around publishes when armed. */
-    private static final class ChaosStorage implements Storage {
-        private final Storage delegate;
+    private static final class ChaosStorage extends InterceptingStorage {
         private final Random rnd;
         boolean armed;
 
         ChaosStorage(Storage delegate, Random rnd) {
-            this.delegate = delegate;
+            super(delegate);
             this.rnd = rnd;
         }
 
         @Override
-        public PendingFile create(String key) throws IOException {
-            PendingFile real = delegate.create(key);
-            return new PendingFile() {
-                @Override
-                public String key() {
-                    return real.key();
-                }
-
-                @Override
-                public OutputFile outputFile() {
-                    return real.outputFile();
-                }
-
-                @Override
-                public void publish() throws IOException {
-                    if (armed && rnd.nextInt(12) == 0) {
-                        throw new Killed(); // dies before this file is visible
-                    }
-                    real.publish();
-                    if (armed && rnd.nextInt(12) == 0) {
-                        throw new Killed(); // dies right after: published, not committed
-                    }
-                }
-
-                @Override
-                public void abort() {
-                    real.abort();
-                }
-            };
-        }
-
-        @Override
-        public List<String> list(String prefix) throws IOException {
-            return delegate.list(prefix);
-        }
-
-        @Override
-        public void delete(String key) throws IOException {
-            delegate.delete(key);
-        }
-
-        @Override
-        public InputFile open(String key) throws IOException {
-            return delegate.open(key);
-        }
-
-        @Override
-        public int discardPending(String prefix, String fileNamePrefix) throws IOException {
-            return delegate.discardPending(prefix, fileNamePrefix);
+        protected void publish(PendingFile real) throws IOException {
+            if (armed && rnd.nextInt(12) == 0) {
+                throw new Killed(); // dies before this file is visible
+            }
+            real.publish();
+            if (armed && rnd.nextInt(12) == 0) {
+                throw new Killed(); // dies right after: published, not committed
+            }
         }
     }
 }

@@ -32,6 +32,7 @@ import dev.outflow.sink.format.AvroSchemas;
 import dev.outflow.sink.partition.FileNaming;
 import dev.outflow.sink.partition.KafkaPartitioner;
 import dev.outflow.sink.partition.Partitioner;
+import dev.outflow.sink.storage.InterceptingStorage;
 import dev.outflow.sink.storage.LocalStorage;
 import dev.outflow.sink.storage.Storage;
 
@@ -340,68 +341,30 @@ class TopicPartitionWriterTest {
         assertEquals(30, duck("SELECT count(DISTINCT id) FROM " + glob()));
     }
 
-    /** The real local storage with publish failures injected. */
-    private static final class FlakyStorage implements Storage {
-        private final Storage delegate;
+    /** The real local storage with create and publish failures injected. */
+    private static final class FlakyStorage extends InterceptingStorage {
         int failPublishes;
         int failCreates;
 
         FlakyStorage(Storage delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         @Override
-        public PendingFile create(String key) throws IOException {
+        protected void beforeCreate(String key) throws IOException {
             if (failCreates > 0) {
                 failCreates--;
                 throw new IOException("injected create failure");
             }
-            PendingFile real = delegate.create(key);
-            return new PendingFile() {
-                @Override
-                public String key() {
-                    return real.key();
-                }
-
-                @Override
-                public org.apache.parquet.io.OutputFile outputFile() {
-                    return real.outputFile();
-                }
-
-                @Override
-                public void publish() throws IOException {
-                    if (failPublishes > 0) {
-                        failPublishes--;
-                        throw new IOException("injected publish failure");
-                    }
-                    real.publish();
-                }
-
-                @Override
-                public void abort() {
-                    real.abort();
-                }
-            };
         }
 
         @Override
-        public List<String> list(String prefix) throws IOException {
-            return delegate.list(prefix);
-        }
-
-        @Override
-        public void delete(String key) throws IOException {
-            delegate.delete(key);
-        }
-
-        @Override
-        public org.apache.parquet.io.InputFile open(String key) throws IOException {
-            return delegate.open(key);
-        }
-
-        @Override
-        public int discardPending(String prefix, String fileNamePrefix) throws IOException {
-            return delegate.discardPending(prefix, fileNamePrefix);
+        protected void publish(PendingFile real) throws IOException {
+            if (failPublishes > 0) {
+                failPublishes--;
+                throw new IOException("injected publish failure");
+            }
+            real.publish();
         }
     }
 }

@@ -101,42 +101,52 @@ public final class TemporalText {
     }
 
     static long parseTimestamp(String s) {
+        Long infinite = infiniteTimestamp(s);
+        if (infinite != null) {
+            return infinite;
+        }
+        DateAndTime dt = splitTimestamp(s, "timestamp");
+        return dt.dayMicros() + timeOfDayMicros(dt.time(), "timestamp", s);
+    }
+
+    /** The sentinel for PostgreSQL's {@code infinity}/{@code -infinity} timestamps, or null for a finite one. */
+    private static Long infiniteTimestamp(String s) {
         if ("infinity".equals(s)) {
             return OutflowSchemas.TIMESTAMP_INFINITY;
         }
         if ("-infinity".equals(s)) {
             return OutflowSchemas.TIMESTAMP_MINUS_INFINITY;
         }
+        return null;
+    }
+
+    /** A finite timestamp's text ({@code date time[ BC]}) as its day in epoch microseconds and its time text. */
+    private static DateAndTime splitTimestamp(String s, String type) {
         boolean bc = s.endsWith(" BC");
         String body = bc ? s.substring(0, s.length() - 3) : s;
         int space = body.indexOf(' ');
         if (space < 0) {
-            throw bad("timestamp", s);
+            throw bad(type, s);
         }
         LocalDate date = date(body.substring(0, space), bc);
-        return micros(date.toEpochDay() * 86_400L, 0) + timeOfDayMicros(body.substring(space + 1), "timestamp", s);
+        return new DateAndTime(micros(date.toEpochDay() * 86_400L, 0), body.substring(space + 1));
+    }
+
+    private record DateAndTime(long dayMicros, String time) {
     }
 
     static long parseTimestamptz(String s) {
-        if ("infinity".equals(s)) {
-            return OutflowSchemas.TIMESTAMP_INFINITY;
+        Long infinite = infiniteTimestamp(s);
+        if (infinite != null) {
+            return infinite;
         }
-        if ("-infinity".equals(s)) {
-            return OutflowSchemas.TIMESTAMP_MINUS_INFINITY;
-        }
-        boolean bc = s.endsWith(" BC");
-        String body = bc ? s.substring(0, s.length() - 3) : s;
-        int space = body.indexOf(' ');
-        if (space < 0) {
-            throw bad("timestamptz", s);
-        }
-        LocalDate date = date(body.substring(0, space), bc);
-        String time = body.substring(space + 1);
+        DateAndTime dt = splitTimestamp(s, "timestamptz");
+        String time = dt.time();
         int sign = offsetStart(time);
         if (sign < 0) {
             throw bad("timestamptz", s);
         }
-        long local = micros(date.toEpochDay() * 86_400L, 0) + timeOfDayMicros(time.substring(0, sign), "timestamptz", s);
+        long local = dt.dayMicros() + timeOfDayMicros(time.substring(0, sign), "timestamptz", s);
         return local - offsetSeconds(time.substring(sign), s) * MICROS_PER_SECOND;
     }
 
