@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -51,7 +52,8 @@ class SourceTableSettingsIT {
     void start() {
         pg = PostgresServer.start();
         registry = SchemaRegistryServer.start();
-        connect = ConnectCluster.start(registry);
+        // Retention is checked every second (Kafka: 5 minutes), so the record-timestamp test sees it act.
+        connect = ConnectCluster.start(registry, Map.of(), Map.of("log.retention.check.interval.ms", "1000"));
         values = connect.avroConverter(false);
     }
 
@@ -200,6 +202,53 @@ class SourceTableSettingsIT {
         assertEquals(range(30, 50), ids("t.public.ip_ts"));
         assertEquals(List.of(21L, 22L, 23L), ids("t.public.ip_ts_latest"));
         assertEquals(range(1, 5), ids("t.public.ip_all"));
+    }
+
+    /**
+     * Why {@code record.timestamp} defaults to {@code produce}: Kafka's time retention deletes by record timestamp,
+     * and rolls even the active segment once all its records are older than {@code retention.ms}. A backfill of
+     * month-old rows stamped with their watermark is deleted by the next retention check (Kafka's default: within 5
+     * minutes), whether or not the sink has read it; with the default, the same rows stay.
+     */
+    @Test
+    void theDefaultRecordTimestampKeepsABackfillOfOldRowsUnderTimeRetention() throws Exception {
+        pg.execute("CREATE TABLE public.history (id bigint PRIMARY KEY, updated_at timestamptz NOT NULL)",
+                "INSERT INTO public.history SELECT i, now() - interval '30 days' + i * interval '1 second' "
+                        + "FROM generate_series(1, 100) i");
+        // Kafka's default retention, 7 days, set explicitly so the test does not depend on the broker default.
+        Map<String, String> week = Map.of("retention.ms", String.valueOf(Duration.ofDays(7).toMillis()));
+        connect.createTopic("t.public.history", 1, week);
+        connect.createTopic("w.public.history", 1, week);
+        String[] timestampMode = {"mode", "timestamp", "timestamp.column.name", "updated_at"};
+        connect.configureConnector("history-default", source("public\\.history", timestampMode));
+        Map<String, String> watermark = source("public\\.history", timestampMode);
+        watermark.put("topic.prefix", "w.");
+        watermark.put("record.timestamp", "watermark");
+        connect.configureConnector("history-watermark", watermark);
+
+        TestUtils.waitForCondition(() -> latestOffset("t.public.history") == 100
+                && latestOffset("w.public.history") == 100, TIMEOUT.toMillis(), "both topics received 100 records");
+        TestUtils.waitForCondition(() -> earliestOffset("w.public.history") == 100, TIMEOUT.toMillis(),
+                "the broker deleted the watermark-stamped backfill");
+        connect.deleteConnector("history-default");
+        connect.deleteConnector("history-watermark");
+        assertEquals(0, earliestOffset("t.public.history"), "the default-stamped backfill was deleted too");
+        assertEquals(range(1, 100), ids("t.public.history"));
+    }
+
+    private long latestOffset(String topic) throws Exception {
+        return listOffset(topic, OffsetSpec.latest());
+    }
+
+    private long earliestOffset(String topic) throws Exception {
+        return listOffset(topic, OffsetSpec.earliest());
+    }
+
+    private long listOffset(String topic, OffsetSpec spec) throws Exception {
+        TopicPartition tp = new TopicPartition(topic, 0);
+        try (var admin = connect.connect().kafka().createAdminClient()) {
+            return admin.listOffsets(Map.of(tp, spec)).partitionResult(tp).get().offset();
+        }
     }
 
     private static List<Long> range(long from, long to) {

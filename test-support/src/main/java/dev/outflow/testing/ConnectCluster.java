@@ -58,6 +58,12 @@ public final class ConnectCluster implements AutoCloseable {
 
     /** {@code extraWorkerProps} are applied last, so they can override any default below. */
     public static ConnectCluster start(SchemaRegistryServer registry, Map<String, String> extraWorkerProps) {
+        return start(registry, extraWorkerProps, Map.of());
+    }
+
+    /** As {@link #start(SchemaRegistryServer, Map)}, with broker settings applied last too. */
+    public static ConnectCluster start(SchemaRegistryServer registry, Map<String, String> extraWorkerProps,
+            Map<String, String> extraBrokerProps) {
         Map<String, String> workerProps = new HashMap<>();
         workerProps.put("key.converter", AVRO_CONVERTER);
         workerProps.put("value.converter", AVRO_CONVERTER);
@@ -75,6 +81,7 @@ public final class ConnectCluster implements AutoCloseable {
         java.util.Properties brokerProps = new java.util.Properties();
         brokerProps.put("transaction.state.log.replication.factor", "1");
         brokerProps.put("transaction.state.log.min.isr", "1");
+        brokerProps.putAll(extraBrokerProps);
         EmbeddedConnectCluster connect = new EmbeddedConnectCluster.Builder()
                 .name("outflow-connect")
                 .numWorkers(1)
@@ -141,6 +148,11 @@ public final class ConnectCluster implements AutoCloseable {
 
     public void createTopic(String topic, int partitions) {
         connect.kafka().createTopic(topic, partitions);
+    }
+
+    /** Creates a topic with topic-level settings, e.g. {@code retention.ms}. */
+    public void createTopic(String topic, int partitions, Map<String, String> topicConfig) {
+        connect.kafka().createTopic(topic, partitions, 1, topicConfig);
     }
 
     /** Creates the connector, or replaces its config (PUT /connectors/{name}/config). */

@@ -274,8 +274,9 @@ final class TableReader {
             if (options.openTransactionWaitMaxMs() > 0 && !ReadHorizon.seesOtherSessions(conn)) {
                 log.warn("The database user cannot see other roles' sessions in pg_stat_activity, so reads of {} "
                         + "do not wait for their open transactions and a row they commit late with an older \"{}\" "
-                        + "can be missed; grant it pg_read_all_stats (GRANT pg_read_all_stats TO <user>), or "
-                        + "cover late commits with timestamp.delay.interval.ms", table, ts.name());
+                        + "can be missed; grant it pg_read_all_stats (GRANT pg_read_all_stats TO {}), or "
+                        + "cover late commits with timestamp.delay.interval.ms", table, ts.name(),
+                        Identifiers.quote(conn.getMetaData().getUserName()));
             }
         }
         ReadHorizon.Horizon h = horizon.read(conn, options.timestampDelayMs(), options.openTransactionWaitMaxMs(),

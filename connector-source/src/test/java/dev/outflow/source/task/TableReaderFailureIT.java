@@ -2,6 +2,7 @@ package dev.outflow.source.task;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.TestInstance;
 import dev.outflow.source.catalog.TableId;
 import dev.outflow.source.config.PostgresSourceConfig;
 import dev.outflow.source.connection.ConnectionFactory;
+import dev.outflow.testing.CapturedLog;
 import dev.outflow.testing.PostgresServer;
 
 /**
@@ -78,6 +80,39 @@ class TableReaderFailureIT {
             conn.rollback();
         }
         assertEquals(60, pg.queryLong("SELECT count(*) FROM public.t"));
+    }
+
+    /**
+     * A role that can see only its own sessions in pg_stat_activity cannot wait for other roles' open
+     * transactions: the reader says so once, naming the table, the column and the grant that fixes it.
+     */
+    @Test
+    void aReaderThatCannotSeeOtherSessionsWarnsOnceNamingTheGrant() throws Exception {
+        pg.execute("CREATE ROLE unprivileged LOGIN PASSWORD 'pw'", "GRANT SELECT ON public.t TO unprivileged");
+        PostgresSourceConfig config = new PostgresSourceConfig(Map.of(
+                "connection.url", pg.jdbcUrl(), "connection.user", "unprivileged", "connection.password", "pw",
+                "table.include.list", "public\\.t", "mode", "timestamp", "timestamp.column.name", "updated_at",
+                "batch.max.rows", "25", "timestamp.delay.interval.ms", "0"));
+        TableId table = new TableId("public", "t");
+        TableReader reader = new TableReader(table, config.settingsFor(table), ReadOptions.of(config), null,
+                config.typeOptions());
+        List<String> warnings;
+        try (Connection conn = new ConnectionFactory(config).open();
+                CapturedLog captured = CapturedLog.of(TableReader.class)) {
+            int read = 0;
+            for (int i = 0; i < 4; i++) {
+                read += reader.poll(conn, 0).size();
+            }
+            assertEquals(60, read, "the reads themselves work");
+            warnings = captured.lines();
+        }
+        assertEquals(1, warnings.size(), warnings.toString());
+        String warning = warnings.get(0);
+        for (String part : List.of("reads of public.t ", "\"updated_at\"",
+                "GRANT pg_read_all_stats TO \"unprivileged\"",
+                "timestamp.delay.interval.ms")) {
+            assertTrue(warning.contains(part), part + " in: " + warning);
+        }
     }
 
     @Test

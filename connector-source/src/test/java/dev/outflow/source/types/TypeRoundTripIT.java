@@ -31,11 +31,6 @@ import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.storage.Converter;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LogEvent;
-import org.apache.logging.log4j.core.Logger;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,6 +46,7 @@ import dev.outflow.source.catalog.TableId;
 import dev.outflow.source.query.Identifiers;
 import dev.outflow.testing.ConnectCluster;
 import dev.outflow.testing.ExampleConfig;
+import dev.outflow.testing.CapturedLog;
 import dev.outflow.testing.PostgresServer;
 import dev.outflow.testing.SchemaRegistryServer;
 
@@ -571,17 +567,7 @@ class TypeRoundTripIT {
 
     @Test
     void unknownTypesTravelAsTextWithOneWarningEachOrAreSkipped() throws Exception {
-        List<String> warnings = new ArrayList<>();
-        Logger logger = (Logger) LogManager.getLogger(RowMapper.class);
-        AbstractAppender capture = new AbstractAppender("capture", null, null, true, Property.EMPTY_ARRAY) {
-            @Override
-            public void append(LogEvent event) {
-                warnings.add(event.getLevel() + " " + event.getMessage().getFormattedMessage());
-            }
-        };
-        capture.start();
-        logger.addAppender(capture);
-        try (Connection conn = pg.connect()) {
+        try (Connection conn = pg.connect(); CapturedLog log = CapturedLog.of(RowMapper.class)) {
             TableDefinition definition = Catalog.describe(conn, TABLE).orElseThrow();
             RowMapper text = new RowMapper(definition, TOPIC, TypeOptions.DEFAULTS);
             assertTrue(text.columnNames().containsAll(List.of("c_ltree", "c_circle", "a_ltree")));
@@ -591,20 +577,19 @@ class TypeRoundTripIT {
                     "WARN Column \"c_circle\" of public.all_types has type pg_catalog.circle, which has no mapping "
                             + "rule; it travels as its text form",
                     "WARN Column \"a_ltree\" of public.all_types has type public.ltree, which has no mapping rule; "
-                            + "it travels as its text form"), warnings);
+                            + "it travels as its text form"), log.lines());
 
-            warnings.clear();
+            log.clear();
             TypeOptions skip = new TypeOptions(TypeOptions.NumericHandling.STRING, 9,
                     TypeOptions.UnknownTypeHandling.SKIP);
             RowMapper skipping = new RowMapper(definition, TOPIC, skip);
+            List<String> warnings = log.lines();
             assertEquals(3, warnings.size(), warnings.toString());
             assertTrue(warnings.get(0).endsWith("the column is left out (unknown.type.handling=skip)"), warnings.get(0));
             List<String> expected = new ArrayList<>(text.columnNames());
             expected.removeAll(List.of("c_ltree", "c_circle", "a_ltree"));
             assertEquals(expected, skipping.columnNames());
             assertNull(skipping.valueSchema().field("c_ltree"));
-        } finally {
-            logger.removeAppender(capture);
         }
     }
 
