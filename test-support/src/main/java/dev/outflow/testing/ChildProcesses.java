@@ -4,6 +4,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +26,22 @@ final class ChildProcesses {
     }
 
     private ChildProcesses() {
+    }
+
+    /** Runs "$@" in the background and kills it when the parent JVM or this script is stopped. */
+    private static final String ORPHAN_GUARD = "\"$@\" & child=$!; "
+            + "trap 'kill $child 2>/dev/null; wait $child' EXIT TERM INT; "
+            + "while kill -0 " + ProcessHandle.current().pid() + " 2>/dev/null && kill -0 $child 2>/dev/null; "
+            + "do sleep 1; done";
+
+    /**
+     * {@code command} wrapped in a small bash guard that stops it when this JVM is gone, even if the JVM dies
+     * without running shutdown hooks (e.g. -XX:+ExitOnOutOfMemoryError in the heap-capped tests).
+     */
+    static List<String> orphanGuarded(String name, List<String> command) {
+        List<String> guarded = new ArrayList<>(List.of("bash", "-c", ORPHAN_GUARD, name));
+        guarded.addAll(command);
+        return guarded;
     }
 
     static Process start(ProcessBuilder builder) throws IOException {

@@ -40,25 +40,17 @@ public final class SchemaRegistryServer implements AutoCloseable {
         this.logFile = logFile;
     }
 
-    /** Runs "$@" in the background and kills it when the parent JVM or this script is stopped. */
-    private static final String ORPHAN_GUARD = "\"$@\" & child=$!; "
-            + "trap 'kill $child 2>/dev/null; wait $child' EXIT TERM INT; "
-            + "while kill -0 " + ProcessHandle.current().pid() + " 2>/dev/null && kill -0 $child 2>/dev/null; "
-            + "do sleep 1; done";
-
     public static SchemaRegistryServer start() {
         Path runnerJar = findRunnerJar();
         int port = Ports.freePort();
         Path logFile = Path.of("target", "apicurio-registry-" + port + ".log").toAbsolutePath();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        // Started through a small bash guard that stops the registry when this JVM is gone, even if it dies
-        // without running shutdown hooks (e.g. -XX:+ExitOnOutOfMemoryError in the heap-capped tests).
-        ProcessBuilder builder = new ProcessBuilder(
-                "bash", "-c", ORPHAN_GUARD, "registry-guard",
+        // Guarded: the registry stops when this JVM is gone, however it ends.
+        ProcessBuilder builder = new ProcessBuilder(ChildProcesses.orphanGuarded("registry-guard", List.of(
                 java, "-Xmx384m", "-XX:+UseSerialGC",
                 "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.http.port=" + port,
-                "-jar", runnerJar.toString())
+                "-jar", runnerJar.toString())))
                 .directory(runnerJar.getParent().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(logFile.toFile());
