@@ -155,7 +155,7 @@ class SinkExactlyOnceIT {
                 Utils.sleep(50);
             }
         }, "killed-stream");
-        ConnectWorkerProcess worker = ConnectWorkerProcess.start(
+        ConnectWorkerProcess worker = ConnectWorkerProcess.startOnTestClasspath(
                 connect.bootstrapServers(), group, registry, Map.of());
         try {
             worker.configureConnector(name, config);
@@ -165,7 +165,7 @@ class SinkExactlyOnceIT {
                 // Past the first published files and at least one offset commit (1 s), then anywhere.
                 Thread.sleep(1_500 + random.nextInt(2_500));
                 worker.kill();
-                worker = ConnectWorkerProcess.start(connect.bootstrapServers(), group, registry,
+                worker = ConnectWorkerProcess.startOnTestClasspath(connect.bootstrapServers(), group, registry,
                         Map.of());
                 worker.awaitRunning(name, 2, TIMEOUT);
             }

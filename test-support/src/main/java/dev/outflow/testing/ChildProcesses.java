@@ -35,14 +35,13 @@ final class ChildProcesses {
             + "do sleep 1; done";
 
     /**
-     * {@code command} wrapped in a small bash guard that stops it when this JVM is gone, even if this JVM dies
-     * without running shutdown hooks (e.g. -XX:+ExitOnOutOfMemoryError in the heap-capped tests). The guarded
-     * command is the guard's only child process.
+     * {@code command} wrapped in a small bash guard that stops it when this JVM is gone, even if the JVM dies
+     * without running shutdown hooks (e.g. -XX:+ExitOnOutOfMemoryError in the heap-capped tests).
      */
-    static List<String> guarded(List<String> command) {
-        List<String> wrapped = new ArrayList<>(List.of("bash", "-c", ORPHAN_GUARD, "orphan-guard"));
-        wrapped.addAll(command);
-        return wrapped;
+    static List<String> orphanGuarded(String name, List<String> command) {
+        List<String> guarded = new ArrayList<>(List.of("bash", "-c", ORPHAN_GUARD, name));
+        guarded.addAll(command);
+        return guarded;
     }
 
     static Process start(ProcessBuilder builder) throws IOException {

@@ -34,6 +34,11 @@ public abstract class ConnectRestClient {
     /** The worker's REST root, ending with a slash. */
     public abstract String restUrl();
 
+    /** What a failed wait adds to its message after the status, e.g. the worker log's tail. */
+    protected String failureContext() {
+        return "";
+    }
+
     /** Creates the connector, or replaces its config (PUT /connectors/{name}/config). */
     public void configureConnector(String name, Map<String, String> config) {
         restPut("/connectors/" + encode(name) + "/config", toJson(config));
@@ -102,7 +107,7 @@ public abstract class ConnectRestClient {
                     failedSince = failedSince == 0 ? System.nanoTime() : failedSince;
                     if (System.nanoTime() - failedSince > FAILED_GRACE.toNanos()) {
                         throw new AssertionError("Connector " + name + " FAILED while waiting for it to be "
-                                + wanted + ". Status: " + pretty(status));
+                                + wanted + ". Status: " + pretty(status) + failureContext());
                     }
                 } else {
                     failedSince = 0;
@@ -112,7 +117,7 @@ public abstract class ConnectRestClient {
             }
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("Connector " + name + " not " + wanted + " within " + timeout
-                        + ". Last status: " + prettyIfJson(last));
+                        + ". Last status: " + prettyIfJson(last) + failureContext());
             }
             Support.sleep(250);
         }

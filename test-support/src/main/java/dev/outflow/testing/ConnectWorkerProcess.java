@@ -10,27 +10,51 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A distributed Connect worker in its own JVM ({@code ConnectDistributed}), joined to a broker the test already
- * runs: what a test needs to kill a worker for real ({@link #kill()} is SIGKILL: no task stop, no close, no offset
- * commit, no shutdown hook) and start another one on the same group, config, offset and status topics.
+ * A distributed Connect worker ({@code org.apache.kafka.connect.cli.ConnectDistributed}) in a child JVM, joined to
+ * a broker the test runs. Two uses:
  *
- * <p>The worker's classpath is this JVM's (test classes, connectors, Apicurio's converter, Connect's runtime), and
- * its converters are the Avro ones {@link ConnectCluster} uses. Group and session timeouts are at the broker's
- * minimum (6 s), so a killed worker's place and its tasks' partitions are given up in seconds, not minutes.
+ * <ul>
+ *   <li>{@link #start(Path, Map)}: the way a real installation runs one, its classpath only a directory of jars
+ *       (the worker and its own dependencies) and connectors reached only through {@code plugin.path}. Tests of the
+ *       packaged plugin need that: an in-process worker would see every class on the test classpath, and a jar
+ *       missing from the plugin's {@code lib/} would go unnoticed.</li>
+ *   <li>{@link #startOnTestClasspath}: a worker with this JVM's classpath that a test can {@link #kill()} for
+ *       real (SIGKILL: no task stop, no close, no offset commit, no shutdown hook) and replace with another one on
+ *       the same group and internal topics.</li>
+ * </ul>
+ *
+ * <p>The child stops with {@link #close()}, and also when the test JVM ends in any way (see {@link ChildProcesses}).
  */
 public final class ConnectWorkerProcess extends ConnectRestClient implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectWorkerProcess.class);
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
 
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+
+    private static final String LOG4J2_PROPERTIES = String.join("\n",
+            "# Written by dev.outflow.testing.ConnectWorkerProcess",
+            "rootLogger.level = INFO",
+            "rootLogger.appenderRef.stdout.ref = STDOUT",
+            "appender.stdout.type = Console",
+            "appender.stdout.name = STDOUT",
+            "appender.stdout.layout.type = PatternLayout",
+            "appender.stdout.layout.pattern = %d{HH:mm:ss.SSS} %-5level [%t] %c{1.} - %msg%n",
+            // Every offset commit, once a second with the settings tests use.
+            "logger.sinktask.name = org.apache.kafka.connect.runtime.WorkerSinkTask",
+            "logger.sinktask.level = WARN",
+            "logger.sourcetask.name = org.apache.kafka.connect.runtime.WorkerSourceTask",
+            "logger.sourcetask.level = WARN",
+            "");
+
+    /** The bash orphan guard; the worker JVM is its only child. */
     private final Process guard;
     private final int port;
     private final Path logFile;
@@ -42,25 +66,33 @@ public final class ConnectWorkerProcess extends ConnectRestClient implements Aut
     }
 
     /**
-     * Starts a worker of Connect cluster {@code groupId} (its internal topics are named after it) and waits until
-     * its REST API answers. {@code extraProps} are applied last.
+     * Starts a worker whose whole classpath is {@code classpathDir/*} and waits until its REST API answers.
+     *
+     * @param classpathDir a directory of jars: connect-runtime, its dependencies, a logging binding; nothing else
+     * @param workerProps  worker settings: at least bootstrap.servers, group.id, plugin.path and the converters;
+     *                     listeners and the internal topics' settings for a one-broker cluster are filled in
      */
-    public static ConnectWorkerProcess start(String bootstrapServers, String groupId, SchemaRegistryServer registry,
-            Map<String, String> extraProps) {
-        int port = Ports.freePort();
-        Path dir = Path.of("target", "connect-workers").toAbsolutePath();
-        Path logFile = dir.resolve(groupId + "-" + port + ".log");
-        Path propsFile = dir.resolve(groupId + "-" + port + ".properties");
-        Map<String, String> props = new LinkedHashMap<>();
+    public static ConnectWorkerProcess start(Path classpathDir, Map<String, String> workerProps) {
+        if (!Files.isDirectory(classpathDir)) {
+            throw new IllegalArgumentException("Worker classpath directory " + classpathDir + " does not exist");
+        }
+        return launch(classpathDir.toAbsolutePath() + "/*", workerProps);
+    }
+
+    /**
+     * Starts a worker of Connect cluster {@code groupId} (its internal topics are named after it) with this JVM's
+     * classpath (test classes, connectors, Apicurio's converter, Connect's runtime) and the Avro converters
+     * {@link ConnectCluster} uses. Group and consumer session timeouts are at the broker's minimum (6 s), so a killed
+     * worker's place and its tasks' partitions are given up in seconds, not minutes. {@code extraProps} come last.
+     */
+    public static ConnectWorkerProcess startOnTestClasspath(String bootstrapServers, String groupId,
+            SchemaRegistryServer registry, Map<String, String> extraProps) {
+        Map<String, String> props = new TreeMap<>();
         props.put("bootstrap.servers", bootstrapServers);
         props.put("group.id", groupId);
         props.put("config.storage.topic", groupId + "-configs");
         props.put("offset.storage.topic", groupId + "-offsets");
         props.put("status.storage.topic", groupId + "-status");
-        props.put("config.storage.replication.factor", "1");
-        props.put("offset.storage.replication.factor", "1");
-        props.put("status.storage.replication.factor", "1");
-        props.put("listeners", "http://127.0.0.1:" + port);
         props.put("key.converter", ConnectCluster.AVRO_CONVERTER);
         props.put("value.converter", ConnectCluster.AVRO_CONVERTER);
         ConnectCluster.converterProps(registry).forEach((k, v) -> {
@@ -77,25 +109,48 @@ public final class ConnectWorkerProcess extends ConnectRestClient implements Aut
         // How long a rebalance waits for a departed worker to come back before reassigning its work (default 5 min).
         props.put("scheduled.rebalance.max.delay.ms", "0");
         props.putAll(extraProps);
+        return launch(System.getProperty("java.class.path"), props);
+    }
 
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(ChildProcesses.guarded(List.of(
-                java, "-Xmx512m", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"),
-                "org.apache.kafka.connect.cli.ConnectDistributed", propsFile.toString())))
-                .redirectErrorStream(true)
-                .redirectOutput(logFile.toFile());
+    private static ConnectWorkerProcess launch(String classpath, Map<String, String> workerProps) {
+        int port = Ports.freePort();
+        Map<String, String> props = new TreeMap<>();
+        props.put("listeners", "http://127.0.0.1:" + port);
+        props.put("config.storage.topic", "connect-configs");
+        props.put("offset.storage.topic", "connect-offsets");
+        props.put("status.storage.topic", "connect-status");
+        props.put("config.storage.replication.factor", "1");
+        props.put("offset.storage.replication.factor", "1");
+        props.put("status.storage.replication.factor", "1");
+        props.put("offset.storage.partitions", "1");
+        props.put("status.storage.partitions", "1");
+        props.putAll(workerProps);
+
+        Path logFile = Path.of("target", "connect-workers", props.getOrDefault("group.id", "worker") + "-" + port
+                + ".log").toAbsolutePath();
         Process guard;
         try {
-            Files.createDirectories(dir);
+            Path configDir = Files.createTempDirectory("outflow-worker-");
+            Path propsFile = configDir.resolve("worker.properties");
             Properties properties = new Properties();
             properties.putAll(props);
             try (Writer out = Files.newBufferedWriter(propsFile, StandardCharsets.UTF_8)) {
-                properties.store(out, "Connect worker " + groupId + " started by a test");
+                properties.store(out, "Written by dev.outflow.testing.ConnectWorkerProcess");
             }
+            Path log4j = configDir.resolve("log4j2.properties");
+            Files.writeString(log4j, LOG4J2_PROPERTIES, StandardCharsets.UTF_8);
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            ProcessBuilder builder = new ProcessBuilder(ChildProcesses.orphanGuarded("connect-worker-guard", List.of(
+                    java, "-Xmx512m", "-XX:+UseSerialGC",
+                    "-Dlog4j2.configurationFile=" + log4j,
+                    "-cp", classpath,
+                    "org.apache.kafka.connect.cli.ConnectDistributed", propsFile.toString())))
+                    .redirectErrorStream(true)
+                    .redirectOutput(logFile.toFile());
+            Files.createDirectories(logFile.getParent());
             guard = ChildProcesses.start(builder);
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not start a Connect worker: " + builder.command(), e);
+            throw new UncheckedIOException("Could not start a Connect worker", e);
         }
         ConnectWorkerProcess worker = new ConnectWorkerProcess(guard, port, logFile);
         try {
@@ -104,49 +159,44 @@ public final class ConnectWorkerProcess extends ConnectRestClient implements Aut
             worker.close();
             throw e;
         }
-        log.info("Connect worker of {} ready at {} (pid {}, log {})", groupId, worker.restUrl(),
-                worker.workerPid().orElse(-1L), logFile);
+        log.info("Connect worker (child JVM, pid {}) ready at {} (log {})", worker.workerPid().orElse(-1L),
+                worker.restUrl(), logFile);
         return worker;
     }
 
+    /** The REST base URL, ending in "/". */
     @Override
     public String restUrl() {
         return "http://127.0.0.1:" + port + "/";
     }
 
+    /** Where the worker's own output goes (quoted in failures). */
     public Path logFile() {
         return logFile;
     }
 
-    /** The worker JVM's pid (the guard's only child), while it runs. */
+    /** The last lines of the worker's log, for failure messages. */
+    public String logTail(int lines) {
+        return Files2.tail(logFile, lines);
+    }
+
+    @Override
+    protected String failureContext() {
+        return "\nWorker log " + logFile + ":\n" + logTail(40);
+    }
+
     private Optional<Long> workerPid() {
         return guard.children().findFirst().map(ProcessHandle::pid);
     }
 
-    /**
-     * Kills the worker JVM with SIGKILL, as the kernel's OOM killer or a lost machine would: its tasks get no
-     * stop() or close(), nothing is flushed or committed. Returns once the process is gone.
-     */
-    public void kill() {
-        Optional<ProcessHandle> jvm = guard.children().findFirst();
-        jvm.ifPresent(ProcessHandle::destroyForcibly);
-        jvm.ifPresent(p -> p.onExit().join());
-        try {
-            guard.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        ChildProcesses.destroy(guard, 1);
-        log.info("Connect worker at {} killed (SIGKILL)", restUrl());
-    }
-
+    /** The worker is ready once it has joined its group: GET /connectors answers 200 only then. */
     private void awaitReady() {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         String last = "no answer";
         while (System.nanoTime() < deadline) {
             if (!guard.isAlive()) {
-                throw new IllegalStateException("Connect worker exited before it was ready. Log " + logFile + ":\n"
-                        + Files2.tail(logFile, 60));
+                throw new IllegalStateException("Connect worker exited with code " + guard.exitValue()
+                        + " before it was ready. Log " + logFile + ":\n" + logTail(60));
             }
             try {
                 RestResponse response = rest("GET", "/connectors", null);
@@ -160,11 +210,27 @@ public final class ConnectWorkerProcess extends ConnectRestClient implements Aut
             Support.sleep(250);
         }
         throw new IllegalStateException("Connect worker not ready at " + restUrl() + " after "
-                + READY_TIMEOUT.toSeconds() + " s (last: " + last + "). Log " + logFile + ":\n"
-                + Files2.tail(logFile, 60));
+                + READY_TIMEOUT.toSeconds() + " s (last: " + last + "). Log " + logFile + ":\n" + logTail(60));
     }
 
-    /** Stops the worker politely (SIGTERM: tasks are stopped and closed), then waits for it. */
+    /**
+     * Kills the worker JVM with SIGKILL, as the kernel's OOM killer or a lost machine would: its tasks get no
+     * stop() or close(), nothing is flushed or committed. Returns once the process is gone.
+     */
+    public void kill() {
+        Optional<ProcessHandle> jvm = guard.children().findFirst();
+        jvm.ifPresent(ProcessHandle::destroyForcibly);
+        jvm.ifPresent(p -> p.onExit().join());
+        try {
+            guard.waitFor(10, TimeUnit.SECONDS); // the guard ends once its child is gone
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        ChildProcesses.destroy(guard, 1);
+        log.info("Connect worker at {} killed (SIGKILL)", restUrl());
+    }
+
+    /** Stops the worker JVM (SIGTERM: tasks are stopped and closed; SIGKILL after a grace period). */
     @Override
     public void close() {
         ChildProcesses.destroy(guard, 30);

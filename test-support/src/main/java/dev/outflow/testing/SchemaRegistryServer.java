@@ -45,9 +45,8 @@ public final class SchemaRegistryServer implements AutoCloseable {
         int port = Ports.freePort();
         Path logFile = Path.of("target", "apicurio-registry-" + port + ".log").toAbsolutePath();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        // Started through a small bash guard that stops the registry when this JVM is gone, even if it dies
-        // without running shutdown hooks (e.g. -XX:+ExitOnOutOfMemoryError in the heap-capped tests).
-        ProcessBuilder builder = new ProcessBuilder(ChildProcesses.guarded(List.of(
+        // Guarded: the registry stops when this JVM is gone, however it ends.
+        ProcessBuilder builder = new ProcessBuilder(ChildProcesses.orphanGuarded("registry-guard", List.of(
                 java, "-Xmx384m", "-XX:+UseSerialGC",
                 "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.http.port=" + port,
