@@ -181,6 +181,23 @@ public class ParquetSinkTask extends SinkTask {
         return commit;
     }
 
+    /**
+     * Publishes every open file now, as if each partition's checkpoint were due. The outflow command calls it at
+     * the end of a pass (Connect never does): the records written so far land, and preCommit then reports them.
+     */
+    public void publishOpenFiles(String reason) {
+        writers.forEach((tp, writer) -> {
+            try {
+                writer.checkpoint(reason);
+            } catch (RewindException e) {
+                rewind(e);
+            } catch (IOException e) {
+                throw new ConnectException("Publishing files of " + tp + " to " + where() + " failed: "
+                        + e.getMessage(), e);
+            }
+        });
+    }
+
     private void rotateDueFiles(long now) {
         writers.forEach((tp, writer) -> {
             try {

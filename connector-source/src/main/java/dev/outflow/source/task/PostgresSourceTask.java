@@ -101,6 +101,16 @@ public class PostgresSourceTask extends SourceTask {
         }
     }
 
+    /**
+     * True when no table is due to be read now: every table has been read up to its end (a short page) and waits
+     * for its next {@code poll.interval.ms}. The outflow command uses it to end a one-shot pass; Connect never
+     * calls it.
+     */
+    public boolean caughtUp() {
+        long now = System.currentTimeMillis();
+        return readers.stream().allMatch(r -> r.nextPollAtMs() > now);
+    }
+
     /** The next table whose poll time has come, in round-robin order so no table starves another. */
     private TableReader nextDueReader() {
         long now = System.currentTimeMillis();

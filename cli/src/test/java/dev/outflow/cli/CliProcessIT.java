@@ -1,0 +1,121 @@
+package dev.outflow.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.outflow.testing.DuckDb;
+import dev.outflow.testing.PostgresServer;
+
+/**
+ * The shipped command, started through bin/outflow as its own process: continuous syncing while rows arrive,
+ * then SIGTERM, which must stop it cleanly (exit 0, nothing half-published, state stored).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CliProcessIT {
+
+    private PostgresServer pg;
+
+    @BeforeAll
+    void start() {
+        pg = PostgresServer.start();
+    }
+
+    @AfterAll
+    void stop() {
+        pg.close();
+    }
+
+    @Test
+    void continuousSyncFollowsChangesAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
+        pg.execute("CREATE TABLE cont_orders (id bigserial PRIMARY KEY, updated_at timestamptz NOT NULL DEFAULT "
+                + "clock_timestamp(), v text)",
+                "INSERT INTO cont_orders (v) SELECT 'v' || g FROM generate_series(1, 200) g");
+        String database = pg.jdbcUrl().substring(pg.jdbcUrl().lastIndexOf('/') + 1);
+        Path config = dir.resolve("outflow.yaml");
+        Files.writeString(config, """
+                postgres:
+                  host: 127.0.0.1
+                  port: %d
+                  database: %s
+                  user: %s
+                  password_env: TEST_PG_PASSWORD
+                output:
+                  type: local
+                  path: out
+                state_dir: state
+                poll_interval: 300ms
+                tables:
+                  - name: cont_orders
+                    incremental_column: updated_at
+                """.formatted(pg.port(), database, pg.user()));
+        Path launcher = Path.of(System.getProperty("user.dir")).resolve("../bin/outflow").normalize();
+        ProcessBuilder builder = new ProcessBuilder("sh", launcher.toString(), "sync", "--config",
+                config.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("outflow.log").toFile());
+        builder.environment().put("TEST_PG_PASSWORD", pg.password());
+        builder.environment().put("JAVA", ProcessHandle.current().info().command().orElse("java"));
+        builder.environment().put("OUTFLOW_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC");
+        Process process = builder.start();
+        Path out = dir.resolve("out/cont_orders");
+        try (DuckDb duck = DuckDb.open()) {
+            LongSupplier rows = () -> Files.isDirectory(out) && hasParquet(out)
+                    ? duck.queryLong("SELECT count(*) FROM " + DuckDb.parquetGlob(out)) : 0;
+            waitFor(rows, 200, process, dir);
+            pg.execute("INSERT INTO cont_orders (v) SELECT 'more' || g FROM generate_series(1, 100) g");
+            waitFor(rows, 300, process, dir);
+            pg.execute("UPDATE cont_orders SET v = 'updated', updated_at = clock_timestamp() WHERE id <= 5");
+            waitFor(rows, 305, process, dir);
+
+            process.destroy(); // SIGTERM
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "stopped within a minute");
+            String log = Files.readString(dir.resolve("outflow.log"));
+            assertEquals(0, process.exitValue(), log);
+            assertEquals(305, rows.getAsLong());
+            assertEquals(305, duck.queryLong("SELECT count(DISTINCT (id, updated_at)) FROM "
+                    + DuckDb.parquetGlob(out)));
+            assertTrue(log.contains("public.cont_orders: 300 rows read") || log.contains("rows read"), log);
+            assertFalse(log.contains("\r"), "no live progress line when not on a terminal");
+        } finally {
+            process.destroyForcibly();
+        }
+        try (Stream<Path> files = Files.walk(dir.resolve("out"))) {
+            assertEquals(List.of(), files.filter(p -> p.getFileName().toString().endsWith(".inprogress")).toList(),
+                    "nothing half-published");
+        }
+        String state = Files.readString(dir.resolve("state/tables/public.cont_orders.json"));
+        assertTrue(state.contains("\"nextOffset\" : 305"), state);
+    }
+
+    private static boolean hasParquet(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.anyMatch(p -> p.toString().endsWith(".parquet"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void waitFor(LongSupplier rows, long expected, Process process, Path dir) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (rows.getAsLong() < expected) {
+            if (!process.isAlive() || System.currentTimeMillis() > deadline) {
+                throw new AssertionError("expected " + expected + " rows, have " + rows.getAsLong() + "; log:\n"
+                        + Files.readString(dir.resolve("outflow.log")));
+            }
+            Thread.sleep(200);
+        }
+    }
+}
