@@ -26,7 +26,7 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalOutputFile;
 
 import dev.outflow.sink.format.AvroSchemas;
-import dev.outflow.sink.format.AvroValues;
+import dev.outflow.sink.format.RecordConverter;
 import dev.outflow.testing.ConnectCluster;
 import dev.outflow.testing.DuckDb;
 import dev.outflow.testing.ExampleConfig;
@@ -49,8 +49,13 @@ public final class SinkBenchmark {
                 Runtime.getRuntime().maxMemory() >> 20);
 
         rawWriterRowsPerSecond(Math.max(rows / 5, 10_000), work.resolve("warmup.parquet")); // JIT warm-up
+        long cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         double ceiling = rawWriterRowsPerSecond(rows, work.resolve("raw.parquet"));
-        System.out.printf("| raw parquet-avro writer, 1 thread (ceiling) | %,.0f rows/s |%n", ceiling);
+        double ceilingCpuMicros = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu0) / 1e3 / rows;
+        System.out.printf("| raw parquet-avro writer, 1 thread (ceiling) | %,.0f rows/s | | | %.2f µs/row | "
+                + "load %s |%n", ceiling, ceilingCpuMicros, TaskThreads.load());
+        // flush.size: every row is published by count, none waits for the rotation timer.
+        String flushSize = Integer.toString(Math.max(1, rows / 4));
 
         try (SchemaRegistryServer registry = SchemaRegistryServer.start();
                 ConnectCluster connect = ConnectCluster.start(registry)) {
@@ -63,20 +68,36 @@ public final class SinkBenchmark {
             Map<String, String> config = ExampleConfig.load("sink-local.json")
                     .with("local.dir", lake.toString())
                     .with("topics.regex", TOPIC.replace(".", "\\."))
-                    .with("flush.size", "250000")
+                    .with("flush.size", flushSize)
                     .with("rotate.schedule.interval.ms", "5000")
                     .config();
             resetPeakHeap();
+            TaskThreads task = new TaskThreads("ParquetSinkTask.put");
             long start = System.nanoTime();
             connect.configureConnector("bench-sink", config);
             try (DuckDb duck = DuckDb.open()) {
-                awaitRows(duck, lake, rows, Duration.ofMinutes(20));
+                awaitRows(duck, lake, rows, Duration.ofMinutes(20), task);
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            double rate = rows / seconds;
-            System.out.printf("| sink, local disk, 1 task | %,.0f rows/s | %.0f%% of ceiling | peak heap %d MiB "
-                    + "(whole JVM: broker, worker, sink) |%n", rate, 100 * rate / ceiling, peakHeapMiB());
+            report("sink, local disk, 1 task", rows, start, task, ceiling, ceilingCpuMicros,
+                    "whole JVM: broker, worker, sink");
             connect.deleteConnector("bench-sink");
+
+            // The same with bigger consumer fetches: fewer, larger put() calls.
+            Path lake2 = work.resolve("lake2");
+            Map<String, String> bigPolls = new java.util.HashMap<>(config);
+            bigPolls.put("local.dir", lake2.toString());
+            bigPolls.put("consumer.override.max.poll.records", "2000");
+            bigPolls.put("consumer.override.max.partition.fetch.bytes", Integer.toString(4 << 20));
+            resetPeakHeap();
+            TaskThreads bigTask = new TaskThreads("ParquetSinkTask.put");
+            long bigStart = System.nanoTime();
+            connect.configureConnector("bench-sink-big-polls", bigPolls);
+            try (DuckDb duck = DuckDb.open()) {
+                awaitRows(duck, lake2, rows, Duration.ofMinutes(20), bigTask);
+            }
+            report("sink, local disk, 1 task, consumer max.poll.records=2000, max.partition.fetch.bytes=4 MiB", rows,
+                    bigStart, bigTask, ceiling, ceilingCpuMicros, "whole JVM: broker, worker, sink");
+            connect.deleteConnector("bench-sink-big-polls");
 
             try (S3Server s3 = S3Server.start()) {
                 s3.createBucket("bench");
@@ -88,15 +109,16 @@ public final class SinkBenchmark {
                         .with("aws.access.key.id", s3.accessKey())
                         .with("aws.secret.access.key", s3.secretKey())
                         .with("s3.ssea.name", "")
-                        .with("flush.size", "250000")
+                        .with("flush.size", flushSize)
                         .with("rotate.schedule.interval.ms", "5000")
                         .config();
                 resetPeakHeap();
+                TaskThreads s3Task = new TaskThreads("ParquetSinkTask.put");
                 long s3Start = System.nanoTime();
                 connect.configureConnector("bench-sink-s3", s3Config);
-                awaitCommitted(connect, "connect-bench-sink-s3", rows, Duration.ofMinutes(20));
-                double s3Rate = rows / ((System.nanoTime() - s3Start) / 1e9);
-                long peak = peakHeapMiB();
+                awaitCommitted(connect, "connect-bench-sink-s3", rows, Duration.ofMinutes(20), s3Task);
+                String s3Row = row("sink, S3 (S3Proxy in the same JVM), 1 task", rows, s3Start, s3Task, ceiling,
+                        ceilingCpuMicros, "whole JVM: broker, worker, sink, S3Proxy");
                 Path copy = s3.download("bench", "raw/topics/", work.resolve("s3-copy"));
                 try (DuckDb duck = DuckDb.open()) {
                     long count = duck.queryLong("SELECT count(*) FROM read_parquet('" + copy + "/**/*.parquet')");
@@ -104,16 +126,35 @@ public final class SinkBenchmark {
                         throw new IllegalStateException("S3 holds " + count + " rows, expected " + rows);
                     }
                 }
-                System.out.printf("| sink, S3 (S3Proxy in the same JVM), 1 task | %,.0f rows/s | %.0f%% of ceiling "
-                        + "| peak heap %d MiB (whole JVM: broker, worker, sink, S3Proxy) |%n", s3Rate,
-                        100 * s3Rate / ceiling, peak);
+                System.out.println(s3Row);
             }
         }
     }
 
+    private static void report(String what, long rows, long start, TaskThreads task, double ceiling,
+            double ceilingCpuMicros, String heapScope) {
+        System.out.println(row(what, rows, start, task, ceiling, ceilingCpuMicros, heapScope));
+    }
+
+    /**
+     * One table row: the rate from connector creation (start-up and the consumer group join included), the rate
+     * from the first record the task was seen writing, the peak heap, and the task thread's CPU per row.
+     */
+    private static String row(String what, long rows, long start, TaskThreads task, double ceiling,
+            double ceilingCpuMicros, String heapScope) {
+        long end = System.nanoTime();
+        double rate = rows / ((end - start) / 1e9);
+        double fromFirst = rows / ((end - task.firstSeenInTaskNanos()) / 1e9);
+        double cpuMicros = task.cpuNanos() / 1e3 / rows;
+        return String.format("| %s | %,.0f rows/s (%,.0f rows/s after the first record) | %.0f%% of ceiling | "
+                + "peak heap %d MiB (%s) | %.2f µs/row (%.0f%% of the ceiling's CPU rate) | load %s |", what, rate,
+                fromFirst, 100 * rate / ceiling, peakHeapMiB(), heapScope, cpuMicros,
+                100 * ceilingCpuMicros / cpuMicros, TaskThreads.load());
+    }
+
     /** Waits until the sink's consumer group has committed every record (commits imply published files). */
-    private static void awaitCommitted(ConnectCluster connect, String group, long rows, Duration timeout)
-            throws Exception {
+    private static void awaitCommitted(ConnectCluster connect, String group, long rows, Duration timeout,
+            TaskThreads task) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (var admin = connect.connect().kafka().createAdminClient()) {
             while (System.nanoTime() < deadline) {
@@ -122,7 +163,8 @@ public final class SinkBenchmark {
                 if (committed >= rows) {
                     return;
                 }
-                Thread.sleep(200);
+                task.sample();
+                Thread.sleep(50);
             }
         }
         throw new IllegalStateException("the sink did not commit " + rows + " records in time");
@@ -133,11 +175,12 @@ public final class SinkBenchmark {
      * (Snappy, UUID logical type, three-level lists, 64 MiB row groups). No Kafka, no conversion.
      */
     private static double rawWriterRowsPerSecond(int rows, Path file) throws Exception {
-        org.apache.avro.Schema avro = new AvroSchemas().recordSchema(BenchRows.SCHEMA);
+        RecordConverter converter = new AvroSchemas().converter(BenchRows.SCHEMA);
+        org.apache.avro.Schema avro = converter.avroSchema();
         Random rnd = new Random(1);
         List<GenericData.Record> batch = new ArrayList<>();
         for (int i = 0; i < 10_000; i++) {
-            batch.add(AvroValues.toRecord(BenchRows.row(i, rnd), avro));
+            batch.add(converter.convert(BenchRows.row(i, rnd)));
         }
         PlainParquetConfiguration conf = new PlainParquetConfiguration();
         conf.setBoolean(AvroWriteSupport.WRITE_OLD_LIST_STRUCTURE, false);
@@ -167,7 +210,8 @@ public final class SinkBenchmark {
         }
     }
 
-    private static void awaitRows(DuckDb duck, Path lake, long rows, Duration timeout) throws InterruptedException {
+    private static void awaitRows(DuckDb duck, Path lake, long rows, Duration timeout, TaskThreads task)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         AtomicLong seen = new AtomicLong();
         while (System.nanoTime() < deadline) {
@@ -181,7 +225,8 @@ public final class SinkBenchmark {
             if (seen.get() >= rows) {
                 return;
             }
-            Thread.sleep(200);
+            task.sample();
+            Thread.sleep(50);
         }
         throw new IllegalStateException("only " + seen.get() + " of " + rows + " rows arrived in time");
     }
