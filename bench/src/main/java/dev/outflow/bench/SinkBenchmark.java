@@ -26,7 +26,7 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalOutputFile;
 
 import dev.outflow.sink.format.AvroSchemas;
-import dev.outflow.sink.format.AvroValues;
+import dev.outflow.sink.format.RecordConverter;
 import dev.outflow.testing.ConnectCluster;
 import dev.outflow.testing.DuckDb;
 import dev.outflow.testing.ExampleConfig;
@@ -48,35 +48,62 @@ public final class SinkBenchmark {
         System.out.printf("rows=%d cores=%d max-heap=%d MiB%n", rows, Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20);
 
-        rawWriterRowsPerSecond(Math.max(rows / 5, 10_000), work.resolve("warmup.parquet")); // JIT warm-up
-        double ceiling = rawWriterRowsPerSecond(rows, work.resolve("raw.parquet"));
-        System.out.printf("| raw parquet-avro writer, 1 thread (ceiling) | %,.0f rows/s |%n", ceiling);
+        rawWriter(Math.max(rows / 5, 10_000), 10_000, work.resolve("warmup.parquet")); // JIT warm-up
+        Ceiling cycled = rawWriter(rows, 10_000, work.resolve("raw-cycled.parquet"));
+        System.out.printf("| raw parquet-avro writer, 1 thread, 10,000 distinct rows cycled | %,.0f rows/s | | | "
+                + "%.2f µs/row | load %s |%n", cycled.rowsPerSecond(), cycled.cpuMicrosPerRow(), TaskThreads.load());
+        // The sink writes distinct rows: dictionaries overflow and fall back to plain encoding, as they do here.
+        Ceiling distinct = rawWriter(rows, Math.min(rows, 100_000), work.resolve("raw.parquet"));
+        double ceiling = distinct.rowsPerSecond();
+        double ceilingCpuMicros = distinct.cpuMicrosPerRow();
+        System.out.printf("| raw parquet-avro writer, 1 thread, 100,000 distinct rows cycled (ceiling) | %,.0f rows/s "
+                + "| | | %.2f µs/row | load %s |%n", ceiling, ceilingCpuMicros, TaskThreads.load());
+        // flush.size: every row is published by count, none waits for the rotation timer.
+        String flushSize = Integer.toString(Math.max(1, rows / 4));
 
         try (SchemaRegistryServer registry = SchemaRegistryServer.start();
                 ConnectCluster connect = ConnectCluster.start(registry)) {
             connect.createTopic(TOPIC, 1);
             long t0 = System.nanoTime();
-            fill(connect, ConnectCluster.avroConverter(registry, false), rows);
+            fill(connect, TOPIC, ConnectCluster.avroConverter(registry, false), rows);
             System.out.printf("filled topic in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+
+            warmUp(connect, work.resolve("warmup-lake"), Math.max(rows / 5, 10_000));
 
             Path lake = work.resolve("lake");
             Map<String, String> config = ExampleConfig.load("sink-local.json")
                     .with("local.dir", lake.toString())
                     .with("topics.regex", TOPIC.replace(".", "\\."))
-                    .with("flush.size", "250000")
+                    .with("flush.size", flushSize)
                     .with("rotate.schedule.interval.ms", "5000")
                     .config();
             resetPeakHeap();
+            TaskThreads task = new TaskThreads("ParquetSinkTask.put");
             long start = System.nanoTime();
             connect.configureConnector("bench-sink", config);
             try (DuckDb duck = DuckDb.open()) {
-                awaitRows(duck, lake, rows, Duration.ofMinutes(20));
+                awaitRows(duck, lake, rows, Duration.ofMinutes(20), task);
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            double rate = rows / seconds;
-            System.out.printf("| sink, local disk, 1 task | %,.0f rows/s | %.0f%% of ceiling | peak heap %d MiB "
-                    + "(whole JVM: broker, worker, sink) |%n", rate, 100 * rate / ceiling, peakHeapMiB());
+            report("sink, local disk, 1 task", rows, start, task, ceiling, ceilingCpuMicros,
+                    "whole JVM: broker, worker, sink");
             connect.deleteConnector("bench-sink");
+
+            // The same with bigger consumer fetches: fewer, larger put() calls.
+            Path lake2 = work.resolve("lake2");
+            Map<String, String> bigPolls = new java.util.HashMap<>(config);
+            bigPolls.put("local.dir", lake2.toString());
+            bigPolls.put("consumer.override.max.poll.records", "2000");
+            bigPolls.put("consumer.override.max.partition.fetch.bytes", Integer.toString(4 << 20));
+            resetPeakHeap();
+            TaskThreads bigTask = new TaskThreads("ParquetSinkTask.put");
+            long bigStart = System.nanoTime();
+            connect.configureConnector("bench-sink-big-polls", bigPolls);
+            try (DuckDb duck = DuckDb.open()) {
+                awaitRows(duck, lake2, rows, Duration.ofMinutes(20), bigTask);
+            }
+            report("sink, local disk, 1 task, consumer max.poll.records=2000, max.partition.fetch.bytes=4 MiB", rows,
+                    bigStart, bigTask, ceiling, ceilingCpuMicros, "whole JVM: broker, worker, sink");
+            connect.deleteConnector("bench-sink-big-polls");
 
             try (S3Server s3 = S3Server.start()) {
                 s3.createBucket("bench");
@@ -88,15 +115,16 @@ public final class SinkBenchmark {
                         .with("aws.access.key.id", s3.accessKey())
                         .with("aws.secret.access.key", s3.secretKey())
                         .with("s3.ssea.name", "")
-                        .with("flush.size", "250000")
+                        .with("flush.size", flushSize)
                         .with("rotate.schedule.interval.ms", "5000")
                         .config();
                 resetPeakHeap();
+                TaskThreads s3Task = new TaskThreads("ParquetSinkTask.put");
                 long s3Start = System.nanoTime();
                 connect.configureConnector("bench-sink-s3", s3Config);
-                awaitCommitted(connect, "connect-bench-sink-s3", rows, Duration.ofMinutes(20));
-                double s3Rate = rows / ((System.nanoTime() - s3Start) / 1e9);
-                long peak = peakHeapMiB();
+                awaitCommitted(connect, "connect-bench-sink-s3", rows, Duration.ofMinutes(20), s3Task);
+                String s3Row = row("sink, S3 (S3Proxy in the same JVM), 1 task", rows, s3Start, s3Task, ceiling,
+                        ceilingCpuMicros, "whole JVM: broker, worker, sink, S3Proxy");
                 Path copy = s3.download("bench", "raw/topics/", work.resolve("s3-copy"));
                 try (DuckDb duck = DuckDb.open()) {
                     long count = duck.queryLong("SELECT count(*) FROM read_parquet('" + copy + "/**/*.parquet')");
@@ -104,16 +132,54 @@ public final class SinkBenchmark {
                         throw new IllegalStateException("S3 holds " + count + " rows, expected " + rows);
                     }
                 }
-                System.out.printf("| sink, S3 (S3Proxy in the same JVM), 1 task | %,.0f rows/s | %.0f%% of ceiling "
-                        + "| peak heap %d MiB (whole JVM: broker, worker, sink, S3Proxy) |%n", s3Rate,
-                        100 * s3Rate / ceiling, peak);
+                System.out.println(s3Row);
             }
         }
     }
 
+    /**
+     * One unmeasured run of the sink on a smaller topic, so the measured runs do not pay for JIT compilation of the
+     * task's code (the ceiling has its warm-up too).
+     */
+    private static void warmUp(ConnectCluster connect, Path lake, int rows) throws Exception {
+        String topic = "warmup.bench_orders";
+        connect.createTopic(topic, 1);
+        fill(connect, topic, ConnectCluster.avroConverter(connect.registry(), false), rows);
+        connect.configureConnector("bench-warmup", ExampleConfig.load("sink-local.json")
+                .with("local.dir", lake.toString())
+                .with("topics.regex", topic.replace(".", "\\."))
+                .with("flush.size", Integer.toString(Math.max(1, rows / 4)))
+                .config());
+        try (DuckDb duck = DuckDb.open()) {
+            awaitRows(duck, lake, rows, Duration.ofMinutes(20), new TaskThreads("ParquetSinkTask.put"));
+        }
+        connect.deleteConnector("bench-warmup");
+    }
+
+    private static void report(String what, long rows, long start, TaskThreads task, double ceiling,
+            double ceilingCpuMicros, String heapScope) {
+        System.out.println(row(what, rows, start, task, ceiling, ceilingCpuMicros, heapScope));
+    }
+
+    /**
+     * One table row: the rate from connector creation (start-up and the consumer group join included), the rate
+     * from the first record the task was seen writing, the peak heap, and the task thread's CPU per row.
+     */
+    private static String row(String what, long rows, long start, TaskThreads task, double ceiling,
+            double ceilingCpuMicros, String heapScope) {
+        long end = System.nanoTime();
+        double rate = rows / ((end - start) / 1e9);
+        double fromFirst = rows / ((end - task.firstSeenInTaskNanos()) / 1e9);
+        double cpuMicros = task.cpuNanos() / 1e3 / rows;
+        return String.format("| %s | %,.0f rows/s (%,.0f rows/s after the first record) | %.0f%% of ceiling | "
+                + "peak heap %d MiB (%s) | %.2f µs/row (%.0f%% of the ceiling's CPU rate) | load %s |", what, rate,
+                fromFirst, 100 * rate / ceiling, peakHeapMiB(), heapScope, cpuMicros,
+                100 * ceilingCpuMicros / cpuMicros, TaskThreads.load());
+    }
+
     /** Waits until the sink's consumer group has committed every record (commits imply published files). */
-    private static void awaitCommitted(ConnectCluster connect, String group, long rows, Duration timeout)
-            throws Exception {
+    private static void awaitCommitted(ConnectCluster connect, String group, long rows, Duration timeout,
+            TaskThreads task) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (var admin = connect.connect().kafka().createAdminClient()) {
             while (System.nanoTime() < deadline) {
@@ -122,26 +188,33 @@ public final class SinkBenchmark {
                 if (committed >= rows) {
                     return;
                 }
-                Thread.sleep(200);
+                task.sample();
+                Thread.sleep(50);
             }
         }
         throw new IllegalStateException("the sink did not commit " + rows + " records in time");
     }
 
+    private record Ceiling(double rowsPerSecond, double cpuMicrosPerRow) {
+    }
+
     /**
-     * The ceiling: prebuilt Avro records written by parquet-avro alone, one thread, with the sink's settings
-     * (Snappy, UUID logical type, three-level lists, 64 MiB row groups). No Kafka, no conversion.
+     * The ceiling: {@code distinct} prebuilt Avro records, cycled, written by parquet-avro alone, one thread, with
+     * the sink's settings (Snappy, UUID logical type, three-level lists, 64 MiB row groups). No Kafka, no
+     * conversion (building the records is not timed).
      */
-    private static double rawWriterRowsPerSecond(int rows, Path file) throws Exception {
-        org.apache.avro.Schema avro = new AvroSchemas().recordSchema(BenchRows.SCHEMA);
+    private static Ceiling rawWriter(int rows, int distinct, Path file) throws Exception {
+        RecordConverter converter = new AvroSchemas().converter(BenchRows.SCHEMA);
+        org.apache.avro.Schema avro = converter.avroSchema();
         Random rnd = new Random(1);
         List<GenericData.Record> batch = new ArrayList<>();
-        for (int i = 0; i < 10_000; i++) {
-            batch.add(AvroValues.toRecord(BenchRows.row(i, rnd), avro));
+        for (int i = 0; i < distinct; i++) {
+            batch.add(converter.convert(BenchRows.row(i, rnd)));
         }
         PlainParquetConfiguration conf = new PlainParquetConfiguration();
         conf.setBoolean(AvroWriteSupport.WRITE_OLD_LIST_STRUCTURE, false);
         conf.setBoolean(AvroWriteSupport.WRITE_PARQUET_UUID, true);
+        long cpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         long start = System.nanoTime();
         try (ParquetWriter<GenericData.Record> writer = AvroParquetWriter.<GenericData.Record>builder(
                 new LocalOutputFile(file)).withSchema(avro).withConf(conf).withDataModel(GenericData.get())
@@ -151,23 +224,25 @@ public final class SinkBenchmark {
                 writer.write(batch.get(i % batch.size()));
             }
         }
-        return rows / ((System.nanoTime() - start) / 1e9);
+        return new Ceiling(rows / ((System.nanoTime() - start) / 1e9),
+                (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu) / 1e3 / rows);
     }
 
-    private static void fill(ConnectCluster connect, Converter avro, int rows) {
+    private static void fill(ConnectCluster connect, String topic, Converter avro, int rows) {
         Random rnd = new Random(2);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, connect.bootstrapServers(),
                 ProducerConfig.LINGER_MS_CONFIG, "20", ProducerConfig.BATCH_SIZE_CONFIG, "262144",
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new ByteArraySerializer(), new ByteArraySerializer())) {
             for (long id = 0; id < rows; id++) {
-                producer.send(new ProducerRecord<>(TOPIC, null, avro.fromConnectData(TOPIC, BenchRows.SCHEMA,
+                producer.send(new ProducerRecord<>(topic, null, avro.fromConnectData(topic, BenchRows.SCHEMA,
                         BenchRows.row(id, rnd))));
             }
         }
     }
 
-    private static void awaitRows(DuckDb duck, Path lake, long rows, Duration timeout) throws InterruptedException {
+    private static void awaitRows(DuckDb duck, Path lake, long rows, Duration timeout, TaskThreads task)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         AtomicLong seen = new AtomicLong();
         while (System.nanoTime() < deadline) {
@@ -181,7 +256,8 @@ public final class SinkBenchmark {
             if (seen.get() >= rows) {
                 return;
             }
-            Thread.sleep(200);
+            task.sample();
+            Thread.sleep(50);
         }
         throw new IllegalStateException("only " + seen.get() + " of " + rows + " rows arrived in time");
     }

@@ -1,8 +1,14 @@
 package dev.outflow.bench;
 
 import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -38,39 +44,98 @@ public final class SourceBenchmark {
 
             copyRowsPerSecond(pg); // warm-up: table into the page cache, JIT
             double ceiling = copyRowsPerSecond(pg) * rows;
-            System.out.printf("| `COPY %s TO STDOUT` (pgjdbc CopyManager, ceiling) | %,.0f rows/s | |%n", TABLE,
-                    ceiling);
+            System.out.printf("| `COPY %s TO STDOUT` (pgjdbc CopyManager, ceiling) | %,.0f rows/s | | | load %s |%n",
+                    TABLE, ceiling, TaskThreads.load());
+
+            OwnRead.report(pg, TABLE, rows, ceiling); // the connector's own read, no worker and no Kafka
 
             try (SchemaRegistryServer registry = SchemaRegistryServer.start();
                     ConnectCluster connect = ConnectCluster.start(registry)) {
+                OwnRead.reportWithConverter(pg, TABLE, rows, ceiling, connect);
+                Map<String, String> producerOverrides = Map.of(
+                        "producer.override.linger.ms", "20",
+                        "producer.override.batch.size", "524288",
+                        "producer.override.compression.type", "lz4");
+                String firstTopic = null;
                 int run = 0;
-                for (String[] variant : new String[][] {
-                        {"incrementing", "1000"}, {"incrementing", "10000"}}) {
-                    String mode = variant[0];
-                    String batch = variant[1];
+                for (Variant variant : List.of(
+                        new Variant("batch.max.rows=1000 (default)", "1000", Map.of(), false),
+                        new Variant("batch.max.rows=10000", "10000", Map.of(), false),
+                        new Variant("batch.max.rows=10000, producer linger.ms=20, batch.size=512 KiB, lz4", "10000",
+                                producerOverrides, false),
+                        new Variant("as above, schemas registered beforehand (converter auto-register=false, "
+                                + "find-latest=true)", "10000", producerOverrides, true))) {
                     String prefix = "bench" + (++run) + ".";
-                    Map<String, String> config = ExampleConfig.load("source-postgres.json")
+                    String topic = prefix + "public." + TABLE;
+                    Map<String, String> config = new HashMap<>(ExampleConfig.load("source-postgres.json")
                             .with("connection.url", pg.jdbcUrl())
                             .with("connection.user", pg.user())
                             .with("connection.password", pg.password())
                             .with("table.include.list", "public\\." + TABLE)
                             .with("topic.prefix", prefix)
-                            .with("mode", mode)
-                            .with("timestamp.column.name", "updated_at")
-                            .with("batch.max.rows", batch)
-                            .config();
-                    String topic = prefix + "public." + TABLE;
+                            .with("mode", "incrementing")
+                            .with("batch.max.rows", variant.batch())
+                            .config());
+                    config.putAll(variant.overrides());
+                    if (variant.preRegistered()) {
+                        copySchemas(connect.registry(), firstTopic, topic);
+                        config.putAll(findLatestConverters(connect.registry()));
+                    }
+                    TaskThreads task = new TaskThreads("PostgresSourceTask.poll");
                     long start = System.nanoTime();
                     connect.configureConnector("bench-source-" + run, config);
-                    awaitEndOffset(connect, topic, rows, Duration.ofMinutes(20));
+                    awaitEndOffset(connect, topic, rows, Duration.ofMinutes(20), task);
                     double seconds = (System.nanoTime() - start) / 1e9;
+                    double cpuMicros = task.cpuNanos() / 1e3 / rows;
                     connect.deleteConnector("bench-source-" + run);
                     double rate = rows / seconds;
-                    System.out.printf("| source, mode=%s, batch.max.rows=%s, 1 task, Avro | %,.0f rows/s | %.0f%% of "
-                            + "COPY |%n", mode, batch, rate, 100 * rate / ceiling);
+                    System.out.printf("| source, 1 task, Avro, %s | %,.0f rows/s | %.0f%% of COPY | %.2f µs/row | "
+                            + "load %s |%n", variant.name(), rate, 100 * rate / ceiling, cpuMicros, TaskThreads.load());
+                    firstTopic = firstTopic == null ? topic : firstTopic;
                 }
             }
         }
+    }
+
+    private record Variant(String name, String batch, Map<String, String> overrides, boolean preRegistered) {
+    }
+
+    /**
+     * Registers, under the artifacts of {@code to}, the key and value schemas the first run registered for
+     * {@code from}: what a deployment that registers its schemas ahead (from CI) has.
+     */
+    private static void copySchemas(SchemaRegistryServer registry, String from, String to) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        for (String part : List.of("key", "value")) {
+            String base = registry.url() + "/apis/registry/v2/groups/default/artifacts";
+            HttpResponse<String> got = http.send(HttpRequest.newBuilder(URI.create(base + "/" + from + "-" + part))
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (got.statusCode() != 200) {
+                throw new IllegalStateException("registry: GET " + from + "-" + part + " -> " + got.statusCode()
+                        + " " + got.body());
+            }
+            HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(base))
+                    .header("Content-Type", "application/json")
+                    .header("X-Registry-ArtifactId", to + "-" + part)
+                    .header("X-Registry-ArtifactType", "AVRO")
+                    .POST(HttpRequest.BodyPublishers.ofString(got.body())).build(), HttpResponse.BodyHandlers.ofString());
+            if (put.statusCode() != 200) {
+                throw new IllegalStateException("registry: POST " + to + "-" + part + " -> " + put.statusCode() + " "
+                        + put.body());
+            }
+        }
+    }
+
+    /** Connector-level converters like the worker's, but looking schemas up instead of registering them. */
+    private static Map<String, String> findLatestConverters(SchemaRegistryServer registry) {
+        Map<String, String> out = new HashMap<>();
+        for (String side : List.of("key.converter", "value.converter")) {
+            out.put(side, ConnectCluster.AVRO_CONVERTER);
+            ConnectCluster.converterProps(registry).forEach((k, v) -> out.put(side + "." + k, v));
+            out.put(side + ".apicurio.registry.auto-register", "false");
+            out.put(side + ".apicurio.registry.find-latest", "true");
+        }
+        return out;
     }
 
     /** The 11 columns of {@link BenchRows}: 30% NULL discounts, five statuses, ~40-character notes. */
@@ -112,8 +177,8 @@ public final class SourceBenchmark {
         }
     }
 
-    private static void awaitEndOffset(ConnectCluster connect, String topic, long rows, Duration timeout)
-            throws Exception {
+    private static void awaitEndOffset(ConnectCluster connect, String topic, long rows, Duration timeout,
+            TaskThreads task) throws Exception {
         TopicPartition partition = new TopicPartition(topic, 0);
         long deadline = System.nanoTime() + timeout.toNanos();
         long seen = 0;
@@ -126,7 +191,8 @@ public final class SourceBenchmark {
                         return;
                     }
                 }
-                Thread.sleep(100);
+                task.sample();
+                Thread.sleep(50);
             }
         }
         throw new IllegalStateException("only " + seen + " of " + rows + " rows reached " + topic + " in time");

@@ -25,30 +25,46 @@ public final class AvroSchemas {
     /** Decimal precision used when the producer did not say (Parquet needs one); 38 is what readers support. */
     static final int DEFAULT_DECIMAL_PRECISION = 38;
 
-    private final Map<org.apache.kafka.connect.data.Schema, Schema> cache = new HashMap<>();
+    private final Map<org.apache.kafka.connect.data.Schema, RecordConverter> cache = new HashMap<>();
     // Connect schemas hash and compare deeply, without caching; converters hand out the same instance for the
     // same schema, so an identity lookup answers almost every call without that cost.
-    private final Map<org.apache.kafka.connect.data.Schema, Schema> byIdentity = new java.util.IdentityHashMap<>();
+    private final Map<org.apache.kafka.connect.data.Schema, RecordConverter> byIdentity =
+            new java.util.IdentityHashMap<>();
+    // The last answer: a topic's records almost always share one schema instance, and this is asked per record.
+    private org.apache.kafka.connect.data.Schema lastSchema;
+    private RecordConverter last;
 
     /** The Avro record schema for a Connect struct schema (the value schema of a topic). */
     public Schema recordSchema(org.apache.kafka.connect.data.Schema connectSchema) {
+        return converter(connectSchema).avroSchema();
+    }
+
+    /**
+     * The converter of values of a Connect struct schema to records of {@link #recordSchema}, built once per
+     * schema. Like this object, it belongs to one task's thread.
+     */
+    public RecordConverter converter(org.apache.kafka.connect.data.Schema connectSchema) {
+        if (connectSchema == lastSchema) {
+            return last;
+        }
         if (connectSchema.type() != org.apache.kafka.connect.data.Schema.Type.STRUCT) {
             throw new DataException("Parquet rows need a STRUCT value schema, got " + connectSchema.type());
         }
-        Schema known = byIdentity.get(connectSchema);
-        if (known != null) {
-            return known;
+        RecordConverter known = byIdentity.get(connectSchema);
+        if (known == null) {
+            known = cache.computeIfAbsent(connectSchema, s -> {
+                Schema converted = convert(s, "Row", new NameScope());
+                // The top level is never null: null values are tombstones and never reach a file.
+                return new RecordConverter(s, converted.isUnion() ? converted.getTypes().get(1) : converted);
+            });
+            if (byIdentity.size() >= 1_000) {
+                byIdentity.clear(); // a converter that builds a new schema object per record: do not grow forever
+            }
+            byIdentity.put(connectSchema, known);
         }
-        Schema result = cache.computeIfAbsent(connectSchema, s -> {
-            Schema converted = convert(s, "Row", new NameScope());
-            // The top level is never null: null values are tombstones and never reach a file.
-            return converted.isUnion() ? converted.getTypes().get(1) : converted;
-        });
-        if (byIdentity.size() >= 1_000) {
-            byIdentity.clear(); // a converter that builds a new schema object per record: do not grow forever
-        }
-        byIdentity.put(connectSchema, result);
-        return result;
+        lastSchema = connectSchema;
+        last = known;
+        return known;
     }
 
     private Schema convert(org.apache.kafka.connect.data.Schema s, String path, NameScope names) {

@@ -39,9 +39,6 @@ public final class ParquetRecordWriter implements Closeable {
     private final ParquetWriter<GenericRecord> writer;
     private final OffsetRecordingWriteSupport support;
     private long records;
-    // Approximate bytes of the last record, for the caller's running memory estimate (Parquet's own count,
-    // getDataSize, leaves out the dictionaries it builds per column).
-    private long lastValueBytes;
 
     public ParquetRecordWriter(OutputFile file, Schema schema, CompressionCodecName codec, int rowGroupBytes,
             int pageBytes, String topic, int partition, long startOffset) throws IOException {
@@ -68,12 +65,6 @@ public final class ParquetRecordWriter implements Closeable {
         writer.write(record);
         support.endOffset = kafkaOffset;
         records++;
-        lastValueBytes = ValueSizes.estimate(record);
-    }
-
-    /** Approximate bytes of the last record written (for running memory estimates). */
-    public long lastValueBytes() {
-        return lastValueBytes;
     }
 
     /**

@@ -102,12 +102,17 @@ public class ParquetSinkTask extends SinkTask {
         int sinceBudgetCheck = 0;
         // Partitions sent back to an earlier offset: their remaining records in this batch come again later.
         Set<TopicPartition> rewound = new HashSet<>();
+        // A batch holds long runs of one partition's records: look its writer up once per run, not per record.
+        TopicPartition tp = null;
+        TopicPartitionWriter writer = null;
         for (SinkRecord record : records) {
-            TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
-            if (rewound.contains(tp)) {
+            if (tp == null || record.kafkaPartition() != tp.partition() || !record.topic().equals(tp.topic())) {
+                tp = new TopicPartition(record.topic(), record.kafkaPartition());
+                writer = writers.get(tp);
+            }
+            if (!rewound.isEmpty() && rewound.contains(tp)) {
                 continue;
             }
-            TopicPartitionWriter writer = writers.get(tp);
             if (writer == null) {
                 throw new ConnectException("Received a record for " + tp + ", which this task was not assigned");
             }

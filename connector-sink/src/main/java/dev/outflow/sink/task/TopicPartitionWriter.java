@@ -18,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.outflow.sink.format.AvroSchemas;
-import dev.outflow.sink.format.AvroValues;
 import dev.outflow.sink.format.ParquetFooters;
 import dev.outflow.sink.format.ParquetRecordWriter;
+import dev.outflow.sink.format.RecordConverter;
 import dev.outflow.sink.format.SchemaProjection;
 import dev.outflow.sink.partition.FileNaming;
 import dev.outflow.sink.partition.Partitioner;
@@ -76,7 +76,9 @@ final class TopicPartitionWriter {
     /**
      * Running estimate of the memory the open files hold: a fixed cost per open file plus the bytes of the values
      * written. Kept incrementally so the task can check its budget after every record at no cost. It never goes
-     * down when a row group is flushed mid-file, so it errs towards publishing early.
+     * down when a row group is flushed mid-file, so it errs towards publishing early. The value bytes are the
+     * converter's estimate ({@link RecordConverter#lastSizeBytes()}), not Parquet's own count (getDataSize), which
+     * leaves out the dictionaries it builds per column.
      */
     private long memoryEstimate;
 
@@ -169,7 +171,9 @@ final class TopicPartitionWriter {
         }
         Schema target = targetSchema(record.valueSchema());
         Struct projected = SchemaProjection.project(value, target);
-        GenericData.Record row = AvroValues.toRecord(projected, schemas.recordSchema(target));
+        RecordConverter converter = schemas.converter(target);
+        GenericData.Record row = converter.convert(projected);
+        long rowBytes = converter.lastSizeBytes();
         String directory = partitioner.encodePartition(record);
 
         if (checkpointStart >= 0 && settings.rotateIntervalMs() >= 0 && record.timestamp() != null
@@ -194,12 +198,12 @@ final class TopicPartitionWriter {
         } catch (IOException | RuntimeException e) {
             throw new RewindException(tp, abandonCheckpoint(), e);
         }
-        memoryEstimate += file.writer.lastValueBytes();
+        memoryEstimate += rowBytes;
         lastProcessed = offset;
         nextOffset = offset + 1;
         if (file.writer.records() >= settings.flushSize()) {
             checkpoint("flush.size reached");
-        } else if (file.writer.dataSize() >= settings.rotateSizeBytes()) {
+        } else if (file.sizeReached(rowBytes, settings.rotateSizeBytes())) {
             checkpoint("rotate.size.bytes reached");
         }
     }
@@ -382,9 +386,13 @@ final class TopicPartitionWriter {
 
     /** A file being written. */
     private static final class OpenFile {
+        private static final int SIZE_CHECK_ROWS = 32;
+
         final Storage.PendingFile pending;
         final ParquetRecordWriter writer;
         final Schema schema;
+        private int uncheckedRows;
+        private long uncheckedBytes;
 
         private OpenFile(Storage.PendingFile pending, ParquetRecordWriter writer, Schema schema) {
             this.pending = pending;
@@ -404,6 +412,21 @@ final class TopicPartitionWriter {
                 pending.abort();
                 throw e;
             }
+        }
+
+        /**
+         * Whether the file has reached {@code limit} bytes (rotate.size.bytes). Parquet's size sums the buffers of
+         * every column, which costs more than writing a small row, so it is asked every 32 rows, or sooner once the
+         * rows written since hold 1/64 of the limit: a file overshoots by a sliver of the limit at most.
+         */
+        boolean sizeReached(long rowBytes, long limit) {
+            uncheckedBytes += rowBytes;
+            if (++uncheckedRows < SIZE_CHECK_ROWS && uncheckedBytes < limit / 64) {
+                return false;
+            }
+            uncheckedRows = 0;
+            uncheckedBytes = 0;
+            return writer.dataSize() >= limit;
         }
 
         void abort() {

@@ -114,6 +114,31 @@ class TopicPartitionWriterTest {
     }
 
     @Test
+    void aFileIsPublishedOnceItReachesRotateSizeBytes() throws Exception {
+        long limit = 64 << 10;
+        TopicPartitionWriter w = new TopicPartitionWriter(TP, TOPIC, new LocalStorage(root),
+                new FileNaming("topics", 10, "snappy"), new KafkaPartitioner(), new AvroSchemas(),
+                new WriterSettings(CompressionCodecName.SNAPPY, 1 << 20, 8 << 10, 1_000_000, limit, -1, -1));
+        w.recover();
+        java.util.Random rnd = new java.util.Random(7);
+        for (long o = 0; o < 1_000; o++) {
+            // ~1 KB of incompressible text per row: about 1 MB in all, some 15 files of 64 KiB.
+            byte[] noise = new byte[512];
+            rnd.nextBytes(noise);
+            Struct value = new Struct(V2).put("id", o).put("note", java.util.HexFormat.of().formatHex(noise));
+            w.write(new SinkRecord(TOPIC, 0, null, null, V2, value, o), 0);
+        }
+        List<Path> files = published();
+        assertTrue(files.size() >= 10, "expected at least 10 files of ~64 KiB, got " + files.size());
+        for (Path f : files) {
+            assertTrue(Files.size(f) < 2 * limit, f + " is " + Files.size(f) + " bytes");
+        }
+        // Every offset before the open file's first is in exactly one published file.
+        assertEquals(w.committableOffset(), duck("SELECT count(DISTINCT id) FROM " + glob()));
+        assertEquals(w.committableOffset(), duck("SELECT count(*) FROM " + glob()));
+    }
+
+    @Test
     void ageRotationPublishesAQuietFile() throws Exception {
         TopicPartitionWriter w = writer(1_000, 5_000);
         w.recover();

@@ -133,10 +133,15 @@ final class TableReader {
                     st.setString(p++, bound);
                 }
                 st.setInt(p, pageSize);
+                Object[] lastKey = null;
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
-                        records.add(record(rs));
+                        lastKey = readKey(rs);
+                        records.add(record(rs, lastKey));
                     }
+                }
+                if (lastKey != null) {
+                    position = positionText(lastKey); // only the page's last row says where the next one starts
                 }
             }
             conn.commit();
@@ -218,28 +223,45 @@ final class TableReader {
         }
     }
 
-    private SourceRecord record(ResultSet rs) throws SQLException {
-        Struct value = mapper.readValue(rs);
+    /** The key columns of the current row, typed as the offset keeps them. */
+    private Object[] readKey(ResultSet rs) throws SQLException {
         List<KeyColumn> key = plan.key();
         Object[] typed = new Object[key.size()];
-        List<String> texts = new ArrayList<>(key.size());
-        Long timestampMs = null;
-        for (int k = 0; k < key.size(); k++) {
+        for (int k = 0; k < typed.length; k++) {
             KeyColumn column = key.get(k);
-            int index = query.keyIndex(k);
-            Object v = keyValue(rs, index, column);
+            Object v = keyValue(rs, query.keyIndex(k), column);
             if (v == null) {
                 // Excluded by the query's conditions; seeing one means the table changed under us.
                 throw new ConnectException("Key column \"" + column.name() + "\" of " + table + " is NULL");
             }
             typed[k] = v;
-            texts.add(column.role() == KeyColumn.Role.TIMESTAMP ? SourceOffsets.toText(column, v)
-                    : v.toString());
-            if (column.role() == KeyColumn.Role.TIMESTAMP && options.watermarkRecordTimestamp()) {
-                timestampMs = Math.floorDiv((Long) v, 1_000L);
+        }
+        return typed;
+    }
+
+    /** The key as the texts the next page's query binds. */
+    private List<String> positionText(Object[] typed) {
+        List<KeyColumn> key = plan.key();
+        List<String> texts = new ArrayList<>(typed.length);
+        for (int k = 0; k < typed.length; k++) {
+            KeyColumn column = key.get(k);
+            texts.add(column.role() == KeyColumn.Role.TIMESTAMP ? SourceOffsets.toText(column, typed[k])
+                    : typed[k].toString());
+        }
+        return texts;
+    }
+
+    private SourceRecord record(ResultSet rs, Object[] typed) throws SQLException {
+        Struct value = mapper.readValue(rs);
+        Long timestampMs = null;
+        if (options.watermarkRecordTimestamp()) {
+            List<KeyColumn> key = plan.key();
+            for (int k = 0; k < typed.length; k++) {
+                if (key.get(k).role() == KeyColumn.Role.TIMESTAMP) {
+                    timestampMs = Math.floorDiv((Long) typed[k], 1_000L);
+                }
             }
         }
-        position = texts;
         Map<String, Object> offset = plan.keepsPosition() ? SourceOffsets.offset(plan, typed) : null;
         lastOffset = offset;
         return new SourceRecord(sourcePartition, offset, settings.topic(), null, mapper.keySchema(),

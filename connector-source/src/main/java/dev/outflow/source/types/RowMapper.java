@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
@@ -28,6 +29,10 @@ public final class RowMapper {
     private final Schema valueSchema;
     private final Schema keySchema;
     private final int[] keyColumnIndexes;
+    // Per row, values are put by Field, not by name: a name costs a map lookup per value, on the hottest path.
+    private final ColumnReader[] readers;
+    private final Field[] valueFields;
+    private final Field[] keyFields;
 
     /**
      * A mapper that applies {@code options} and logs one warning per column whose type has no mapping rule,
@@ -66,10 +71,13 @@ public final class RowMapper {
         SchemaBuilder value = SchemaBuilder.struct().name(schemaBaseName + ".Value").optional();
         columns.forEach(c -> value.field(c.fieldName(), c.schema()));
         this.valueSchema = value.build();
+        this.readers = columns.stream().map(ColumnMapping::reader).toArray(ColumnReader[]::new);
+        this.valueFields = columns.stream().map(c -> valueSchema.field(c.fieldName())).toArray(Field[]::new);
 
         if (table.primaryKey().isEmpty()) {
             this.keySchema = null;
             this.keyColumnIndexes = new int[0];
+            this.keyFields = new Field[0];
         } else {
             SchemaBuilder key = SchemaBuilder.struct().name(schemaBaseName + ".Key");
             keyColumnIndexes = new int[table.primaryKey().size()];
@@ -80,6 +88,7 @@ public final class RowMapper {
                 key.field(columns.get(index).fieldName(), columns.get(index).schema());
             }
             this.keySchema = key.build();
+            this.keyFields = keySchema.fields().toArray(new Field[0]);
         }
     }
 
@@ -99,9 +108,8 @@ public final class RowMapper {
     /** Reads the current row (columns selected in {@link #columnNames()} order) into a value struct. */
     public Struct readValue(ResultSet rs) throws SQLException {
         Struct struct = new Struct(valueSchema);
-        for (int i = 0; i < columns.size(); i++) {
-            ColumnMapping c = columns.get(i);
-            struct.put(c.fieldName(), c.reader().read(rs, i + 1));
+        for (int i = 0; i < readers.length; i++) {
+            struct.put(valueFields[i], readers[i].read(rs, i + 1));
         }
         return struct;
     }
@@ -112,9 +120,8 @@ public final class RowMapper {
             return null;
         }
         Struct key = new Struct(keySchema);
-        for (int index : keyColumnIndexes) {
-            String field = columns.get(index).fieldName();
-            key.put(field, value.get(field));
+        for (int k = 0; k < keyFields.length; k++) {
+            key.put(keyFields[k], value.get(valueFields[keyColumnIndexes[k]]));
         }
         return key;
     }

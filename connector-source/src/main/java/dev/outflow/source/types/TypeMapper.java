@@ -143,10 +143,14 @@ public final class TypeMapper {
             if (precision >= 0 && scale >= 0) {
                 // numeric(p,s) admits NaN, which no decimal holds: it travels as null, so the field is optional
                 // even for a NOT NULL column. The column's scale is fixed, so setScale never rounds.
-                return ValueType.fromText(any -> decimal(scale, precision), (s, sc) -> {
+                // The column reads its value with getObject: in pgjdbc's binary transfer (used once a statement is
+                // prepared on the server) that is the exact BigDecimal, where the text form would be printed by
+                // pgjdbc only to be parsed again here. NaN comes as a Double.
+                return ValueType.typed(any -> decimal(scale, precision), (s, sc) -> {
                     BigDecimal v = ScalarText.decimalOrNull(s);
                     return v == null ? null : v.setScale(scale, RoundingMode.UNNECESSARY);
-                });
+                }, (rs, i) -> rs.getObject(i) instanceof BigDecimal v ? v.setScale(scale, RoundingMode.UNNECESSARY)
+                        : null);
             }
             // Unconstrained (or a negative scale, which Avro decimals cannot express): values have no common
             // scale, so the policy is configured.

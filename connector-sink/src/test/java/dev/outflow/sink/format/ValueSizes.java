@@ -7,7 +7,11 @@ import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.generic.IndexedRecord;
 
-/** A cheap estimate of the bytes an Avro value occupies once buffered by a Parquet writer. */
+/**
+ * The reference size estimate: the bytes an Avro value occupies once buffered by a Parquet writer, by a second
+ * walk of the converted value. {@link RecordConverter} folds the same estimate into its conversion; this is the
+ * oracle RecordConverterTest compares it against.
+ */
 final class ValueSizes {
 
     private ValueSizes() {

@@ -23,8 +23,10 @@ import org.apache.kafka.connect.data.Timestamp;
 import org.apache.kafka.connect.errors.DataException;
 
 /**
- * Converts Connect values to the Avro values of the schema {@link AvroSchemas} made for them. Walks the Connect
- * schema and the Avro schema together, so every logical type is encoded the way its Avro type expects.
+ * The reference conversion of Connect values to the Avro values of the schema {@link AvroSchemas} made for them:
+ * a plain walk of the Connect schema and the Avro schema together, per value. The sink used it until
+ * {@link RecordConverter} (the same rules, compiled once per schema) replaced it on the hot path; it stays as the
+ * test oracle RecordConverterTest compares the compiled converter against.
  */
 public final class AvroValues {
 
