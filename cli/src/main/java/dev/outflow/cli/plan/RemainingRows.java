@@ -4,9 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +32,7 @@ final class RemainingRows {
             for (KeyColumn k : plan.key()) {
                 columns.add(Identifiers.quote(k.name()));
                 params.add("CAST(? AS " + k.typeName() + ")");
-                values.add(text(k, watermark.get(offsetKey(k))));
+                values.add(SourceOffsets.toText(k, watermark.get(offsetKey(k))));
             }
             sql.append(" WHERE (").append(String.join(", ", columns)).append(") > (")
                     .append(String.join(", ", params)).append(")");
@@ -57,17 +54,5 @@ final class RemainingRows {
             case INCREMENTING -> SourceOffsets.INCREMENTING;
             default -> SourceOffsets.TIEBREAKER;
         };
-    }
-
-    /** The bind text of a stored key value (as the source binds it). */
-    private static String text(KeyColumn k, Object value) {
-        if (k.role() == KeyColumn.Role.TIMESTAMP) {
-            long micros = ((Number) value).longValue();
-            long seconds = Math.floorDiv(micros, 1_000_000L);
-            int nanos = (int) Math.floorMod(micros, 1_000_000L) * 1_000;
-            return k.isLocalTimestamp() ? LocalDateTime.ofEpochSecond(seconds, nanos, ZoneOffset.UTC).toString()
-                    : Instant.ofEpochSecond(seconds, nanos).toString();
-        }
-        return value instanceof Number n ? Long.toString(n.longValue()) : String.valueOf(value);
     }
 }

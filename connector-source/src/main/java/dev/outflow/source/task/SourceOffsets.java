@@ -174,8 +174,11 @@ public final class SourceOffsets {
         return value;
     }
 
-    /** The text a stored key value is bound with (cast to the column's type by the page query). */
-    static String toText(KeyColumn k, Object value) {
+    /**
+     * The text a stored key value is bound with (cast to the column's type by the page query); public because the
+     * command's dry run counts the rows after a stored watermark with the same binding.
+     */
+    public static String toText(KeyColumn k, Object value) {
         if (k.role() == KeyColumn.Role.TIMESTAMP) {
             long micros = ((Number) value).longValue();
             long seconds = Math.floorDiv(micros, 1_000_000L);
