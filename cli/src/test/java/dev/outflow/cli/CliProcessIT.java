@@ -100,6 +100,53 @@ class CliProcessIT {
         assertTrue(state.contains("\"nextOffset\" : 305"), state);
     }
 
+    /**
+     * On a terminal the command shows one live line rewritten in place ('\r') instead of log lines. util-linux's
+     * {@code script} gives the child a pseudo-terminal, as an interactive shell would.
+     */
+    @Test
+    void onATerminalProgressIsOneLiveLine(@TempDir Path dir) throws Exception {
+        pg.execute("CREATE TABLE tty_orders (id bigserial PRIMARY KEY, v text)",
+                "INSERT INTO tty_orders (v) SELECT 'v' || g FROM generate_series(1, 50) g");
+        String database = pg.jdbcUrl().substring(pg.jdbcUrl().lastIndexOf('/') + 1);
+        Path config = dir.resolve("outflow.yaml");
+        Files.writeString(config, """
+                postgres:
+                  host: 127.0.0.1
+                  port: %d
+                  database: %s
+                  user: %s
+                  password_env: TEST_PG_PASSWORD
+                output:
+                  type: local
+                  path: out
+                state_dir: state
+                tables:
+                  - name: tty_orders
+                """.formatted(pg.port(), database, pg.user()));
+        Path launcher = Path.of(System.getProperty("user.dir")).resolve("../bin/outflow").normalize();
+        Path script = Stream.of("/usr/bin/script", "/bin/script").map(Path::of).filter(Files::isExecutable)
+                .findFirst().orElseThrow(() -> new AssertionError("this test needs util-linux's script command "
+                        + "(Debian: apt-get install bsdutils) to give the command a terminal"));
+        ProcessBuilder builder = new ProcessBuilder(script.toString(), "-qec", "sh '" + launcher + "' sync --config '"
+                + config + "' --once", "/dev/null").redirectErrorStream(true)
+                .redirectOutput(dir.resolve("tty.log").toFile()).directory(dir.toFile());
+        builder.environment().put("TEST_PG_PASSWORD", pg.password());
+        builder.environment().put("JAVA", ProcessHandle.current().info().command().orElse("java"));
+        builder.environment().put("OUTFLOW_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC");
+        Process process = builder.start();
+        try {
+            assertTrue(process.waitFor(120, TimeUnit.SECONDS), "finished within two minutes");
+            String out = Files.readString(dir.resolve("tty.log"));
+            assertEquals(0, process.exitValue(), out);
+            assertTrue(out.matches("(?s).*\\r\\d+ rows/s \\| public\\.tty_orders: 50 read, 50 written, 1 files.*"),
+                    out);
+            assertFalse(out.contains("rows read"), "no per-table log lines on a terminal: " + out);
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
     private static boolean hasParquet(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
             return files.anyMatch(p -> p.toString().endsWith(".parquet"));
