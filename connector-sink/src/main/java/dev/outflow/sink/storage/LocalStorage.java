@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -62,9 +63,12 @@ public final class LocalStorage implements Storage {
     }
 
     @Override
-    public int discardPending(String prefix, String fileNamePrefix) throws IOException {
+    public int discardPending(String prefix, Collection<String> fileNamePrefixes) throws IOException {
         List<String> pending = walk(prefix, true).stream()
-                .filter(key -> key.substring(key.lastIndexOf('/') + 1).startsWith("." + fileNamePrefix))
+                .filter(key -> {
+                    String name = key.substring(key.lastIndexOf('/') + 1);
+                    return fileNamePrefixes.stream().anyMatch(p -> name.startsWith("." + p));
+                })
                 .toList();
         for (String key : pending) {
             Files.deleteIfExists(resolve(key));

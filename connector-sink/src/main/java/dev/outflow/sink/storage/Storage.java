@@ -2,6 +2,7 @@ package dev.outflow.sink.storage;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.Collection;
 import java.util.List;
 
 import org.apache.parquet.io.InputFile;
@@ -27,9 +28,15 @@ public interface Storage extends Closeable {
 
     /**
      * Removes what unpublished attempts left under a prefix (e.g. after a crash), for files whose final name
-     * starts with {@code fileNamePrefix}. Returns how many.
+     * starts with one of {@code fileNamePrefixes} (one per Kafka partition: a task only cleans up its own).
+     * Returns how many.
      */
-    int discardPending(String prefix, String fileNamePrefix) throws IOException;
+    int discardPending(String prefix, Collection<String> fileNamePrefixes) throws IOException;
+
+    /** {@link #discardPending(String, Collection)} for one file name prefix. */
+    default int discardPending(String prefix, String fileNamePrefix) throws IOException {
+        return discardPending(prefix, List.of(fileNamePrefix));
+    }
 
     /** Releases connections and threads (an S3 client's pool); the storage is not used afterwards. */
     @Override

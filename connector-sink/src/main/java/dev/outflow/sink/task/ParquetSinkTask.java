@@ -1,11 +1,13 @@
 package dev.outflow.sink.task;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.HashSet;
 import java.util.Set;
 
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -74,19 +76,18 @@ public class ParquetSinkTask extends SinkTask {
 
     @Override
     public void open(Collection<TopicPartition> partitions) {
+        List<TopicPartitionWriter> opened = new ArrayList<>();
         for (TopicPartition tp : partitions) {
             TopicPartitionWriter writer = new TopicPartitionWriter(tp, tableNames.tableFor(tp.topic()), storage, naming,
                     partitioner, schemas, settings);
             writers.put(tp, writer);
-            try {
-                recover(tp, writer);
-            } catch (IOException | RuntimeException e) {
-                // Connect fails a task whose open() throws; the storage may only be unreachable for a moment, so
-                // recovery is tried again before this partition's first record is written.
-                log.warn("{}: cannot read what is already published in {} yet ({}); will retry", tp, where(),
-                        e.getMessage());
-            }
+            opened.add(writer);
         }
+        // Connect fails a task whose open() throws; the storage may only be unreachable for a moment, so a
+        // partition that cannot be recovered now is recovered before its first record is written.
+        TableRecovery.recover(storage, naming, opened, (tp, e) -> log.warn("{}: cannot read what is already "
+                + "published in {} yet ({}); will retry", tp, where(), e.getMessage()))
+                .forEach((tp, resumeAt) -> resumeAt.ifPresent(offset -> context.offset(tp, offset)));
     }
 
     /** Recovers a partition; returns true when the consumer was moved (records in hand are then stale). */

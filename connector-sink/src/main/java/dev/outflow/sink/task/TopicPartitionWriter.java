@@ -103,19 +103,41 @@ final class TopicPartitionWriter {
      *     the committed offset)
      */
     OptionalLong recover() throws IOException {
-        OptionalLong resume = findResumePoint();
+        String prefix = naming.tablePrefix(table);
+        storage.discardPending(prefix, fileNamePrefix());
+        return recover(storage.list(prefix));
+    }
+
+    /**
+     * {@link #recover()} from a listing of the table's published files that the caller took after discarding this
+     * partition's unpublished leftovers ({@link TableRecovery} lists a table once for all its partitions).
+     */
+    OptionalLong recover(List<String> tableKeys) throws IOException {
+        OptionalLong resume = findResumePoint(tableKeys);
         recovered = true;
         return resume;
+    }
+
+    TopicPartition topicPartition() {
+        return tp;
+    }
+
+    /** The table directory this partition writes under. */
+    String table() {
+        return table;
+    }
+
+    /** Every file of this partition is named with this prefix: {@code <table>+<partition>+}. */
+    String fileNamePrefix() {
+        return table + "+" + tp.partition() + "+";
     }
 
     boolean recovered() {
         return recovered;
     }
 
-    private OptionalLong findResumePoint() throws IOException {
-        String prefix = naming.tablePrefix(table);
-        storage.discardPending(prefix, ownFilePrefix());
-        List<PublishedFile> own = publishedFiles(prefix);
+    private OptionalLong findResumePoint(List<String> tableKeys) throws IOException {
+        List<PublishedFile> own = publishedFiles(tableKeys);
         if (own.isEmpty()) {
             return OptionalLong.empty();
         }
@@ -367,13 +389,9 @@ final class TopicPartitionWriter {
         return schema;
     }
 
-    private String ownFilePrefix() {
-        return table + "+" + tp.partition() + "+";
-    }
-
-    private List<PublishedFile> publishedFiles(String prefix) throws IOException {
+    private List<PublishedFile> publishedFiles(List<String> tableKeys) {
         List<PublishedFile> own = new ArrayList<>();
-        for (String key : storage.list(prefix)) {
+        for (String key : tableKeys) {
             FileNaming.parse(key.substring(key.lastIndexOf('/') + 1))
                     .filter(p -> p.table().equals(table) && p.kafkaPartition() == tp.partition())
                     .ifPresent(p -> own.add(new PublishedFile(key, p.startOffset())));

@@ -1,6 +1,7 @@
 package dev.outflow.sink.storage;
 
 import java.io.IOException;
+import java.util.Collection;
 import java.util.List;
 
 import org.apache.parquet.io.InputFile;
@@ -69,7 +70,7 @@ public abstract class InterceptingStorage implements Storage {
     }
 
     @Override
-    public int discardPending(String prefix, String fileNamePrefix) throws IOException {
-        return delegate.discardPending(prefix, fileNamePrefix);
+    public int discardPending(String prefix, Collection<String> fileNamePrefixes) throws IOException {
+        return delegate.discardPending(prefix, fileNamePrefixes);
     }
 }

@@ -2,6 +2,7 @@ package dev.outflow.sink.storage.s3;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 import org.apache.parquet.io.InputFile;
@@ -74,7 +75,7 @@ public final class S3Storage implements Storage {
      * left alone.
      */
     @Override
-    public int discardPending(String prefix, String fileNamePrefix) throws IOException {
+    public int discardPending(String prefix, Collection<String> fileNamePrefixes) throws IOException {
         List<MultipartUpload> leftovers = new ArrayList<>();
         String keyMarker = null;
         String uploadIdMarker = null;
@@ -86,7 +87,7 @@ public final class S3Storage implements Storage {
                             .keyMarker(km).uploadIdMarker(um)));
             for (MultipartUpload upload : page.uploads()) {
                 String fileName = upload.key().substring(upload.key().lastIndexOf('/') + 1);
-                if (fileName.startsWith(fileNamePrefix)) {
+                if (fileNamePrefixes.stream().anyMatch(fileName::startsWith)) {
                     leftovers.add(upload);
                 }
             }
@@ -100,8 +101,8 @@ public final class S3Storage implements Storage {
             S3Upload.abort(client, retry, settings.bucket(), upload.key(), upload.uploadId());
         }
         if (!leftovers.isEmpty()) {
-            log.info("Aborted {} incomplete upload(s) of {}* under s3://{}/{} left by an earlier attempt",
-                    leftovers.size(), fileNamePrefix, settings.bucket(), prefix);
+            log.info("Aborted {} incomplete upload(s) of {} under s3://{}/{} left by an earlier attempt",
+                    leftovers.size(), fileNamePrefixes.stream().map(p -> p + "*").toList(), settings.bucket(), prefix);
         }
         return leftovers.size();
     }
