@@ -45,30 +45,14 @@ class CliProcessIT {
         pg.execute("CREATE TABLE cont_orders (id bigserial PRIMARY KEY, updated_at timestamptz NOT NULL DEFAULT "
                 + "clock_timestamp(), v text)",
                 "INSERT INTO cont_orders (v) SELECT 'v' || g FROM generate_series(1, 200) g");
-        String database = pg.jdbcUrl().substring(pg.jdbcUrl().lastIndexOf('/') + 1);
-        Path config = dir.resolve("outflow.yaml");
-        Files.writeString(config, """
-                postgres:
-                  host: 127.0.0.1
-                  port: %d
-                  database: %s
-                  user: %s
-                  password_env: TEST_PG_PASSWORD
-                output:
-                  type: local
-                  path: out
-                state_dir: state
+        Path config = writeConfig(dir, """
                 poll_interval: 300ms
                 tables:
                   - name: cont_orders
                     incremental_column: updated_at
-                """.formatted(pg.port(), database, pg.user()));
-        Path launcher = Path.of(System.getProperty("user.dir")).resolve("../bin/outflow").normalize();
-        ProcessBuilder builder = new ProcessBuilder("sh", launcher.toString(), "sync", "--config",
-                config.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("outflow.log").toFile());
-        builder.environment().put("TEST_PG_PASSWORD", pg.password());
-        builder.environment().put("JAVA", ProcessHandle.current().info().command().orElse("java"));
-        builder.environment().put("OUTFLOW_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC");
+                """);
+        ProcessBuilder builder = command(dir, "outflow.log", List.of("sh", LAUNCHER.toString(), "sync", "--config",
+                config.toString()));
         Process process = builder.start();
         Path out = dir.resolve("out/cont_orders");
         try (DuckDb duck = DuckDb.open()) {
@@ -108,6 +92,34 @@ class CliProcessIT {
     void onATerminalProgressIsOneLiveLine(@TempDir Path dir) throws Exception {
         pg.execute("CREATE TABLE tty_orders (id bigserial PRIMARY KEY, v text)",
                 "INSERT INTO tty_orders (v) SELECT 'v' || g FROM generate_series(1, 50) g");
+        Path config = writeConfig(dir, """
+                tables:
+                  - name: tty_orders
+                """);
+        Path script = Stream.of("/usr/bin/script", "/bin/script").map(Path::of).filter(Files::isExecutable)
+                .findFirst().orElseThrow(() -> new AssertionError("this test needs util-linux's script command "
+                        + "(Debian: apt-get install bsdutils) to give the command a terminal"));
+        ProcessBuilder builder = command(dir, "tty.log", List.of(script.toString(), "-qec", "sh '" + LAUNCHER
+                + "' sync --config '" + config + "' --once", "/dev/null"));
+        Process process = builder.start();
+        try {
+            assertTrue(process.waitFor(120, TimeUnit.SECONDS), "finished within two minutes");
+            String out = Files.readString(dir.resolve("tty.log"));
+            assertEquals(0, process.exitValue(), out);
+            assertTrue(out.matches("(?s).*\\r\\d+ rows/s \\| public\\.tty_orders: 50 read, 50 written, 1 files.*"),
+                    out);
+            assertFalse(out.contains("rows read"), "no per-table log lines on a terminal: " + out);
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    /** The shipped launcher, which runs the shaded jar. */
+    private static final Path LAUNCHER = Path.of(System.getProperty("user.dir")).resolve("../bin/outflow")
+            .normalize();
+
+    /** An outflow.yaml for the test database and a local lake under {@code dir}, then {@code rest}. */
+    private Path writeConfig(Path dir, String rest) throws IOException {
         String database = pg.jdbcUrl().substring(pg.jdbcUrl().lastIndexOf('/') + 1);
         Path config = dir.resolve("outflow.yaml");
         Files.writeString(config, """
@@ -121,30 +133,18 @@ class CliProcessIT {
                   type: local
                   path: out
                 state_dir: state
-                tables:
-                  - name: tty_orders
-                """.formatted(pg.port(), database, pg.user()));
-        Path launcher = Path.of(System.getProperty("user.dir")).resolve("../bin/outflow").normalize();
-        Path script = Stream.of("/usr/bin/script", "/bin/script").map(Path::of).filter(Files::isExecutable)
-                .findFirst().orElseThrow(() -> new AssertionError("this test needs util-linux's script command "
-                        + "(Debian: apt-get install bsdutils) to give the command a terminal"));
-        ProcessBuilder builder = new ProcessBuilder(script.toString(), "-qec", "sh '" + launcher + "' sync --config '"
-                + config + "' --once", "/dev/null").redirectErrorStream(true)
-                .redirectOutput(dir.resolve("tty.log").toFile()).directory(dir.toFile());
+                """.formatted(pg.port(), database, pg.user()) + rest);
+        return config;
+    }
+
+    /** A child process in {@code dir} with the password in the environment and its output in {@code logName}. */
+    private ProcessBuilder command(Path dir, String logName, List<String> command) {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(logName).toFile()).directory(dir.toFile());
         builder.environment().put("TEST_PG_PASSWORD", pg.password());
         builder.environment().put("JAVA", ProcessHandle.current().info().command().orElse("java"));
         builder.environment().put("OUTFLOW_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC");
-        Process process = builder.start();
-        try {
-            assertTrue(process.waitFor(120, TimeUnit.SECONDS), "finished within two minutes");
-            String out = Files.readString(dir.resolve("tty.log"));
-            assertEquals(0, process.exitValue(), out);
-            assertTrue(out.matches("(?s).*\\r\\d+ rows/s \\| public\\.tty_orders: 50 read, 50 written, 1 files.*"),
-                    out);
-            assertFalse(out.contains("rows read"), "no per-table log lines on a terminal: " + out);
-        } finally {
-            process.destroyForcibly();
-        }
+        return builder;
     }
 
     private static boolean hasParquet(Path dir) {
