@@ -17,6 +17,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.storage.Converter;
 import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.avro.AvroWriteSupport;
@@ -26,6 +27,7 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalOutputFile;
 
 import dev.outflow.sink.format.AvroSchemas;
+import dev.outflow.sink.format.ParquetRecordWriter;
 import dev.outflow.sink.format.RecordConverter;
 import dev.outflow.testing.ConnectCluster;
 import dev.outflow.testing.DuckDb;
@@ -58,6 +60,11 @@ public final class SinkBenchmark {
         double ceilingCpuMicros = distinct.cpuMicrosPerRow();
         System.out.printf("| raw parquet-avro writer, 1 thread, 100,000 distinct rows cycled (ceiling) | %,.0f rows/s "
                 + "| | | %.2f µs/row | load %s |%n", ceiling, ceilingCpuMicros, TaskThreads.load());
+        ownWrite(Math.max(rows / 5, 10_000), work.resolve("warmup-own")); // JIT warm-up
+        Ceiling own = ownWrite(rows, work.resolve("own"));
+        System.out.printf("| the sink's own write: Connect struct -> RecordConverter -> ParquetRecordWriter, 1 thread, "
+                + "no Kafka | %,.0f rows/s | %.0f%% of ceiling | | %.2f µs/row | load %s |%n", own.rowsPerSecond(),
+                100 * own.rowsPerSecond() / ceiling, own.cpuMicrosPerRow(), TaskThreads.load());
         // flush.size: every row is published by count, none waits for the rotation timer.
         String flushSize = Integer.toString(Math.max(1, rows / 4));
 
@@ -224,6 +231,39 @@ public final class SinkBenchmark {
                 writer.write(batch.get(i % batch.size()));
             }
         }
+        return new Ceiling(rows / ((System.nanoTime() - start) / 1e9),
+                (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu) / 1e3 / rows);
+    }
+
+    /**
+     * What the sink task itself does per record, without Kafka, the worker or the Avro converter: the same 100,000
+     * distinct Connect structs as the ceiling's rows (built untimed), cycled, converted by the sink's precompiled
+     * {@link RecordConverter} and written by its {@link ParquetRecordWriter} (with the offset footer), a new file
+     * every 250,000 records as in the worker runs below.
+     */
+    private static Ceiling ownWrite(int rows, Path dir) throws Exception {
+        Files.createDirectories(dir);
+        RecordConverter converter = new AvroSchemas().converter(BenchRows.SCHEMA);
+        Random rnd = new Random(1);
+        List<Struct> structs = new ArrayList<>();
+        for (int i = 0; i < Math.min(rows, 100_000); i++) {
+            structs.add(BenchRows.row(i, rnd));
+        }
+        int perFile = Math.max(1, rows / 4);
+        long cpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        long start = System.nanoTime();
+        ParquetRecordWriter writer = null;
+        for (int i = 0; i < rows; i++) {
+            if (i % perFile == 0) {
+                if (writer != null) {
+                    writer.close();
+                }
+                writer = new ParquetRecordWriter(new LocalOutputFile(dir.resolve("own-" + i + ".parquet")),
+                        converter.avroSchema(), CompressionCodecName.SNAPPY, 64 << 20, 1 << 20, TOPIC, 0, i);
+            }
+            writer.write(converter.convert(structs.get(i % structs.size())), i);
+        }
+        writer.close();
         return new Ceiling(rows / ((System.nanoTime() - start) / 1e9),
                 (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu) / 1e3 / rows);
     }
