@@ -151,6 +151,8 @@ class CliSyncIT {
         assertTrue(failed.getCause() instanceof Crash, () -> String.valueOf(failed.getCause()));
         Path out = dir.resolve("out/crash_orders");
         assertEquals(600, parquetRows(out, null), "the files were published before the crash");
+        // Without partition_by the files sit straight in the table's directory.
+        assertTrue(Files.exists(out.resolve("crash_orders+0+0000000000.snappy.parquet")), () -> list(out));
         assertFalse(Files.readString(dir.resolve("state/journal.jsonl")).isEmpty(), "the journal holds them");
 
         // Rows early in the published run move to the end; new rows arrive.
@@ -168,6 +170,14 @@ class CliSyncIT {
         String state = Files.readString(dir.resolve("state/tables/public.crash_orders.json"));
         assertTrue(state.contains("\"nextOffset\" : 623"), state);
         assertEquals("", Files.readString(dir.resolve("state/journal.jsonl")), "nothing in flight after a clean run");
+    }
+
+    private static String list(Path dir) {
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            return files.map(Path::toString).sorted().toList().toString();
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 
     @Test

@@ -85,10 +85,10 @@ public final class DryRun {
         String dir = sink.getOrDefault(ParquetSinkConfig.TOPICS_DIR, "");
         String root = config.output().isS3() ? "s3://" + config.output().bucket() + "/" + (dir.isEmpty() ? ""
                 : dir + "/") : config.output().path() + "/";
-        String partition = t.partitionBy() == null ? "partition=0" : t.partitionBy().pattern();
+        String partition = t.partitionBy() == null ? "" : t.partitionBy().pattern() + "/";
         String by = t.partitionBy() == null ? "" : t.partitionField() != null ? "  (by \"" + t.partitionField()
                 + "\")" : "  (by the time of writing: the table has no timestamp incremental_column)";
-        return root + t.directory() + "/" + partition + "/" + t.directory() + "+0+<offset>.snappy.parquet" + by;
+        return root + t.directory() + "/" + partition + t.directory() + "+0+<offset>.snappy.parquet" + by;
     }
 
     /** A Parquet field's type as Parquet tools print it, e.g. INT64 TIMESTAMP(MICROS,true). */

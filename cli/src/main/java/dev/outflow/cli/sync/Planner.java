@@ -16,6 +16,7 @@ import dev.outflow.cli.config.SyncConfig;
 import dev.outflow.cli.config.SyncConfig.TableSpec;
 import dev.outflow.sink.ParquetSinkConnector;
 import dev.outflow.sink.config.ParquetSinkConfig;
+import dev.outflow.sink.partition.Partitioners;
 import dev.outflow.source.catalog.Catalog;
 import dev.outflow.source.catalog.ColumnDefinition;
 import dev.outflow.source.catalog.TableDefinition;
@@ -237,7 +238,11 @@ public final class Planner {
             sink.put(ParquetSinkConfig.TABLE_NAME_REGEX, regex(PostgresSourceConfig.topicName(defaultSchema))
                     + "\\.(.*)", null);
             sink.put(ParquetSinkConfig.TABLE_NAME_REPLACEMENT, "$1", null);
-            if (t.partitionBy() != null) {
+            if (t.partitionBy() == null) {
+                // Without partition_by, files go straight under the table: a partition=0 level would only echo
+                // the single Kafka partition the command does not even have.
+                sink.put(ParquetSinkConfig.PARTITIONER_CLASS, Partitioners.NONE, null);
+            } else {
                 String path = config.tables().stream().filter(s -> s.partitionBy() == t.partitionBy()).findFirst()
                         .map(s -> s.path() + ".partition_by").orElse(null);
                 sink.put(ParquetSinkConfig.PARTITIONER_CLASS, "time", path);

@@ -173,7 +173,8 @@ public final class ParquetSinkConfig extends AbstractConfig {
 
         order = 0;
         def.define(PARTITIONER_CLASS, Type.STRING, Partitioners.DEFAULT, new PartitionerValidator(), Importance.HIGH,
-                "How files are laid out under each table: default (partition=<kafkaPartition>), field (one level per "
+                "How files are laid out under each table: default (partition=<kafkaPartition>), none (no directory: "
+                        + "files straight under the table's directory), field (one level per "
                         + "partition.field.name: region=eu/status=paid), time (year=YYYY/month=MM/day=dd[/hour=HH] by "
                         + "partition.granularity, from timestamp.extractor), or field_time (fields, then time). "
                         + "Confluent's partitioner class names (DefaultPartitioner, FieldPartitioner, "

@@ -32,8 +32,10 @@ public final class FileNaming {
         return (topicsDir.isEmpty() ? "" : topicsDir + "/") + table + "/";
     }
 
+    /** A file's key; an empty {@code encodedPartition} puts it straight under the table's directory. */
     public String key(String table, String encodedPartition, int kafkaPartition, long startOffset) {
-        return tablePrefix(table) + encodedPartition + "/" + fileName(table, kafkaPartition, startOffset);
+        return tablePrefix(table) + (encodedPartition.isEmpty() ? "" : encodedPartition + "/")
+                + fileName(table, kafkaPartition, startOffset);
     }
 
     public String fileName(String table, int kafkaPartition, long startOffset) {

@@ -11,7 +11,8 @@ import dev.outflow.sink.config.ParquetSinkConfig;
 public final class Partitioners {
 
     public static final String DEFAULT = "default";
-    public static final List<String> NAMES = List.of(DEFAULT, "field", "time", "field_time");
+    public static final String NONE = "none";
+    public static final List<String> NAMES = List.of(DEFAULT, NONE, "field", "time", "field_time");
 
     private static final String CONFLUENT = "io.confluent.connect.storage.partitioner.";
     private static final Map<String, String> ALIASES = Map.of(
@@ -40,6 +41,9 @@ public final class Partitioners {
         String name = config.partitionerName();
         if (name.equals(DEFAULT)) {
             return new KafkaPartitioner();
+        }
+        if (name.equals(NONE)) {
+            return new FlatPartitioner();
         }
         boolean fields = name.startsWith("field");
         boolean time = name.endsWith("time");

@@ -17,6 +17,12 @@ class FileNamingTest {
     }
 
     @Test
+    void anEmptyPartitionPathPutsTheFileStraightUnderTheTable() {
+        assertEquals("topics/orders/orders+1+0000000007.snappy.parquet",
+                new FileNaming("topics", 10, "snappy").key("orders", "", 1, 7));
+    }
+
+    @Test
     void offsetsWiderThanThePaddingAreKeptWhole() {
         FileNaming naming = new FileNaming("", 4, "snappy");
         assertEquals("t/partition=0/t+0+123456.snappy.parquet", naming.key("t", "partition=0", 0, 123456));

@@ -144,6 +144,7 @@ class PartitionersTest {
         long t = java.time.Instant.parse("2026-02-11T08:00:00Z").toEpochMilli();
         SinkRecord r = record(row("eu"), t);
         assertEquals("partition=2", Partitioners.create(config(Map.of())).encodePartition(r));
+        assertEquals("", Partitioners.create(config(Map.of("partitioner.class", "none"))).encodePartition(r));
         assertEquals("region=eu", Partitioners.create(config(Map.of("partitioner.class", "field",
                 "partition.field.name", "region"))).encodePartition(r));
         assertEquals("region=eu/year=2026/month=02/day=11", Partitioners.create(config(Map.of(
