@@ -63,6 +63,12 @@ class CliProcessIT {
             waitFor(rows, 300, process, dir);
             pg.execute("UPDATE cont_orders SET v = 'updated', updated_at = clock_timestamp() WHERE id <= 5");
             waitFor(rows, 305, process, dir);
+            // The pass that published the last rows reports them once their position is stored.
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (!Files.readString(dir.resolve("outflow.log")).contains("305 rows written")
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
 
             process.destroy(); // SIGTERM
             assertTrue(process.waitFor(60, TimeUnit.SECONDS), "stopped within a minute");
@@ -73,6 +79,20 @@ class CliProcessIT {
                     + DuckDb.parquetGlob(out)));
             assertTrue(log.contains("public.cont_orders: 300 rows read") || log.contains("rows read"), log);
             assertFalse(log.contains("\r"), "no live progress line when not on a terminal");
+            // The last progress line counts the files really there (counted again only when a table moved).
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("public\\.cont_orders: \\d+ rows read, "
+                    + "(\\d+) rows written, (\\d+) files").matcher(log);
+            String written = null;
+            String files = null;
+            while (m.find()) {
+                written = m.group(1);
+                files = m.group(2);
+            }
+            assertEquals("305", written, log);
+            try (Stream<Path> parquet = Files.walk(out)) {
+                assertEquals(String.valueOf(parquet.filter(p -> p.toString().endsWith(".parquet")).count()), files,
+                        log);
+            }
         } finally {
             process.destroyForcibly();
         }

@@ -65,6 +65,8 @@ public final class SyncEngine {
     private final Map<String, Long> rowsRead = new HashMap<>();
     private final Map<String, Long> startOffset = new HashMap<>();
     private final Map<String, Long> files = new HashMap<>();
+    /** The stored position of each table when its files were last counted. */
+    private final Map<String, Long> countedAt = new HashMap<>();
 
     public SyncEngine(SyncConfig config, SyncListener listener) {
         this.config = config;
@@ -374,6 +376,11 @@ public final class SyncEngine {
 
     // ---- progress ----
 
+    private long storedOffset(TablePlan t) {
+        TableState stored = state.get(t.topic());
+        return stored == null ? 0 : stored.nextOffset();
+    }
+
     private List<TableProgress> progress(boolean countFiles) {
         if (countFiles) {
             countFiles();
@@ -389,18 +396,29 @@ public final class SyncEngine {
         return list;
     }
 
-    /** Counts each table's Parquet files in the output (a listing per table, at the end of a pass). */
+    /**
+     * Counts each table's Parquet files in the output: a listing per table at the end of a pass, only for tables
+     * whose stored position moved since they were last counted (a quiet table costs no listing, which matters on
+     * S3 when a continuous sync passes every few seconds).
+     */
     private void countFiles() {
         for (SinkUnit unit : sinks) {
+            List<TablePlan> moved = plan.tables().stream()
+                    .filter(t -> sinkOfTopic.get(t.topic()) == unit)
+                    .filter(t -> !files.containsKey(t.topic()) || storedOffset(t) != countedAt.getOrDefault(t.topic(),
+                            -1L))
+                    .toList();
+            if (moved.isEmpty()) {
+                continue;
+            }
             ParquetSinkConfig sinkConfig = new ParquetSinkConfig(unit.props());
             try (Storage storage = Storages.create(sinkConfig)) {
-                for (TablePlan t : plan.tables()) {
-                    if (sinkOfTopic.get(t.topic()) != unit) {
-                        continue;
-                    }
+                for (TablePlan t : moved) {
+                    long at = storedOffset(t);
                     String dir = sinkConfig.topicsDir().replaceAll("^/+|/+$", "");
                     String prefix = (dir.isEmpty() ? "" : dir + "/") + t.directory() + "/";
                     files.put(t.topic(), storage.list(prefix).stream().filter(k -> k.endsWith(".parquet")).count());
+                    countedAt.put(t.topic(), at);
                 }
             } catch (IOException | RuntimeException e) {
                 log.debug("Cannot count the output files", e);
