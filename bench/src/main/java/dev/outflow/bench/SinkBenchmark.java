@@ -84,16 +84,8 @@ public final class SinkBenchmark {
                     .with("flush.size", flushSize)
                     .with("rotate.schedule.interval.ms", "5000")
                     .config();
-            resetPeakHeap();
-            TaskThreads task = new TaskThreads("ParquetSinkTask.put");
-            long start = System.nanoTime();
-            connect.configureConnector("bench-sink", config);
-            try (DuckDb duck = DuckDb.open()) {
-                awaitRows(duck, lake, rows, Duration.ofMinutes(20), task);
-            }
-            report("sink, local disk, 1 task", rows, start, task, ceiling, ceilingCpuMicros,
-                    "whole JVM: broker, worker, sink");
-            connect.deleteConnector("bench-sink");
+            measureLocal(connect, "bench-sink", config, lake, rows, "sink, local disk, 1 task", ceiling,
+                    ceilingCpuMicros);
 
             // The same with bigger consumer fetches: fewer, larger put() calls.
             Path lake2 = work.resolve("lake2");
@@ -101,16 +93,9 @@ public final class SinkBenchmark {
             bigPolls.put("local.dir", lake2.toString());
             bigPolls.put("consumer.override.max.poll.records", "2000");
             bigPolls.put("consumer.override.max.partition.fetch.bytes", Integer.toString(4 << 20));
-            resetPeakHeap();
-            TaskThreads bigTask = new TaskThreads("ParquetSinkTask.put");
-            long bigStart = System.nanoTime();
-            connect.configureConnector("bench-sink-big-polls", bigPolls);
-            try (DuckDb duck = DuckDb.open()) {
-                awaitRows(duck, lake2, rows, Duration.ofMinutes(20), bigTask);
-            }
-            report("sink, local disk, 1 task, consumer max.poll.records=2000, max.partition.fetch.bytes=4 MiB", rows,
-                    bigStart, bigTask, ceiling, ceilingCpuMicros, "whole JVM: broker, worker, sink");
-            connect.deleteConnector("bench-sink-big-polls");
+            measureLocal(connect, "bench-sink-big-polls", bigPolls, lake2, rows,
+                    "sink, local disk, 1 task, consumer max.poll.records=2000, max.partition.fetch.bytes=4 MiB",
+                    ceiling, ceilingCpuMicros);
 
             try (S3Server s3 = S3Server.start()) {
                 s3.createBucket("bench");
@@ -161,6 +146,20 @@ public final class SinkBenchmark {
             awaitRows(duck, lake, rows, Duration.ofMinutes(20), new TaskThreads("ParquetSinkTask.put"));
         }
         connect.deleteConnector("bench-warmup");
+    }
+
+    /** One measured run of a sink connector writing to local disk, from its creation until DuckDB counts all rows. */
+    private static void measureLocal(ConnectCluster connect, String name, Map<String, String> config, Path lake,
+            int rows, String what, double ceiling, double ceilingCpuMicros) throws Exception {
+        resetPeakHeap();
+        TaskThreads task = new TaskThreads("ParquetSinkTask.put");
+        long start = System.nanoTime();
+        connect.configureConnector(name, config);
+        try (DuckDb duck = DuckDb.open()) {
+            awaitRows(duck, lake, rows, Duration.ofMinutes(20), task);
+        }
+        report(what, rows, start, task, ceiling, ceilingCpuMicros, "whole JVM: broker, worker, sink");
+        connect.deleteConnector(name);
     }
 
     private static void report(String what, long rows, long start, TaskThreads task, double ceiling,

@@ -21,6 +21,7 @@ import dev.outflow.cli.sync.SyncPlan;
 import dev.outflow.cli.sync.TablePlan;
 import dev.outflow.sink.config.ParquetSinkConfig;
 import dev.outflow.sink.format.AvroSchemas;
+import dev.outflow.sink.format.Codecs;
 import dev.outflow.source.catalog.ColumnDefinition;
 import dev.outflow.source.connection.ConnectionFactory;
 
@@ -81,14 +82,13 @@ public final class DryRun {
     }
 
     private static String filePattern(SyncConfig config, SyncPlan plan, TablePlan t) {
-        Map<String, String> sink = plan.sinkPropsByGroup().get(t.sinkGroup());
-        String dir = sink.getOrDefault(ParquetSinkConfig.TOPICS_DIR, "");
-        String root = config.output().isS3() ? "s3://" + config.output().bucket() + "/" + (dir.isEmpty() ? ""
-                : dir + "/") : config.output().path() + "/";
+        ParquetSinkConfig sink = new ParquetSinkConfig(plan.sinkPropsByGroup().get(t.sinkGroup()));
+        String root = config.output().isS3() ? "s3://" + config.output().bucket() + "/" : config.output().path() + "/";
         String partition = t.partitionBy() == null ? "" : t.partitionBy().pattern() + "/";
         String by = t.partitionBy() == null ? "" : t.partitionField() != null ? "  (by \"" + t.partitionField()
                 + "\")" : "  (by the time of writing: the table has no timestamp incremental_column)";
-        return root + t.directory() + "/" + partition + t.directory() + "+0+<offset>.snappy.parquet" + by;
+        return root + sink.fileNaming().tablePrefix(t.directory()) + partition + t.directory() + "+0+<offset>."
+                + Codecs.fileTag(sink.codec()) + ".parquet" + by;
     }
 
     /** A Parquet field's type as Parquet tools print it, e.g. INT64 TIMESTAMP(MICROS,true). */

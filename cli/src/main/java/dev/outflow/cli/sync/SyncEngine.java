@@ -415,8 +415,7 @@ public final class SyncEngine {
             try (Storage storage = Storages.create(sinkConfig)) {
                 for (TablePlan t : moved) {
                     long at = storedOffset(t);
-                    String dir = sinkConfig.topicsDir().replaceAll("^/+|/+$", "");
-                    String prefix = (dir.isEmpty() ? "" : dir + "/") + t.directory() + "/";
+                    String prefix = sinkConfig.fileNaming().tablePrefix(t.directory());
                     files.put(t.topic(), storage.list(prefix).stream().filter(k -> k.endsWith(".parquet")).count());
                     countedAt.put(t.topic(), at);
                 }

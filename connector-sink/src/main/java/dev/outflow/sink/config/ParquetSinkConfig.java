@@ -11,6 +11,7 @@ import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
 
 import dev.outflow.sink.format.Codecs;
+import dev.outflow.sink.partition.FileNaming;
 import dev.outflow.sink.partition.Partitioners;
 
 /**
@@ -262,6 +263,11 @@ public final class ParquetSinkConfig extends AbstractConfig {
 
     public int offsetPadWidth() {
         return getInt(FILENAME_OFFSET_ZERO_PAD_WIDTH);
+    }
+
+    /** How this configuration names files: topics.dir, the offset padding and the codec's tag. */
+    public FileNaming fileNaming() {
+        return new FileNaming(topicsDir(), offsetPadWidth(), Codecs.fileTag(codec()));
     }
 
     public String codec() {

@@ -23,7 +23,6 @@ import org.slf4j.LoggerFactory;
 import dev.outflow.sink.Version;
 import dev.outflow.sink.config.ParquetSinkConfig;
 import dev.outflow.sink.format.AvroSchemas;
-import dev.outflow.sink.format.Codecs;
 import dev.outflow.sink.partition.FileNaming;
 import dev.outflow.sink.partition.Partitioner;
 import dev.outflow.sink.partition.Partitioners;
@@ -59,7 +58,7 @@ public class ParquetSinkTask extends SinkTask {
         config = new ParquetSinkConfig(props);
         storage = Storages.create(config);
         settings = WriterSettings.from(config);
-        naming = new FileNaming(config.topicsDir(), config.offsetPadWidth(), Codecs.fileTag(config.codec()));
+        naming = config.fileNaming();
         partitioner = Partitioners.create(config);
         tableNames = new TableNames(config.tableNameRegex(), config.tableNameReplacement());
         reporter = errantRecordReporter();
